@@ -1,0 +1,40 @@
+/**
+ * The part of `@tsrtc/sctp`'s `SctpAssociation` the data-channel manager uses
+ * (CONVENTIONS.md "@tsrtc/sctp"). Declared structurally so the manager can be driven by the
+ * real association or by anything with the same shape.
+ */
+
+/** RFC 8831 §8 Payload Protocol Identifiers. */
+export const Ppid = {
+  DCEP: 50,
+  STRING: 51,
+  /** deprecated partial string (RFC 8831 §8): dropped */
+  STRING_PARTIAL: 52,
+  BINARY: 53,
+  /** deprecated partial binary (RFC 8831 §8): dropped */
+  BINARY_PARTIAL: 54,
+  STRING_EMPTY: 56,
+  BINARY_EMPTY: 57,
+} as const;
+
+export interface SctpSendOptions {
+  unordered?: boolean;
+  maxRetransmits?: number;
+  maxPacketLifeTime?: number;
+}
+
+export interface SctpTransport {
+  send(streamId: number, ppid: number, data: Uint8Array, options: SctpSendOptions, now: number): void;
+  resetStreams(streamIds: number[], now: number): void;
+  bufferedAmount(streamId: number): number;
+  setBufferedAmountLowThreshold(streamId: number, bytes: number): void;
+}
+
+export type SctpTransportEvent =
+  | { type: 'connected' }
+  | { type: 'message'; streamId: number; ppid: number; data: Uint8Array }
+  | { type: 'stream-reset'; streamIds: number[] }
+  | { type: 'streams-reset-done'; streamIds: number[] }
+  | { type: 'buffered-amount-low'; streamId: number }
+  | { type: 'closed' }
+  | { type: 'aborted'; reason: string };
