@@ -1,0 +1,93 @@
+/**
+ * Credentials and the two integrity mechanisms (RFC 8489 §9, §14.5–§14.7), checked in place on
+ * the received bytes:
+ *  - MESSAGE-INTEGRITY: HMAC-SHA1 over the message up to the attribute, with the header length
+ *    field set as if MESSAGE-INTEGRITY were the last attribute;
+ *  - MESSAGE-INTEGRITY-SHA256: the same with HMAC-SHA256 (possibly truncated to 16..32 bytes);
+ *  - FINGERPRINT: CRC-32 of the message up to the attribute XOR 0x5354554E.
+ * The patched length is hashed as a separate 2-byte piece, so the message is never copied.
+ */
+import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { FINGERPRINT_XOR, HEADER_LENGTH } from './constants.js';
+import { crc32 } from './crc32.js';
+import type { StunMessage } from './message.js';
+import { saslprep } from './saslprep.js';
+import { utf8 } from './text.js';
+
+/** An HMAC key: raw bytes, or a `KeyObject` from `crypto.createSecretKey` (slightly faster to reuse). */
+export type StunKey = Uint8Array | KeyObject;
+
+/** RFC 8489 §9.1.1: the short-term key is the password (OpaqueString, i.e. NFC) in UTF-8. */
+export function shortTermKey(password: string): Uint8Array {
+  return utf8(password.normalize('NFC'));
+}
+
+/**
+ * RFC 5389 §15.4 / RFC 8489 §9.2.2 (algorithm MD5): key = MD5(username ":" realm ":"
+ * SASLprep(password)). RFC 5769 §2.4's vector uses SASLprep on the password.
+ */
+export function longTermKey(username: string, realm: string, password: string): Uint8Array {
+  const h = createHash('md5').update(utf8(`${username}:${realm}:${saslprep(password)}`)).digest();
+  return new Uint8Array(h.buffer, h.byteOffset, h.length);
+}
+
+const patchedLength = new Uint8Array(2);
+
+/** HMAC over raw[0, attrOffset) with the length field replaced by `length`. */
+function hmacInPlace(algorithm: 'sha1' | 'sha256', key: StunKey, raw: Uint8Array, attrOffset: number, length: number): Buffer {
+  patchedLength[0] = length >> 8;
+  patchedLength[1] = length & 0xff;
+  return createHmac(algorithm, key).update(raw.subarray(0, 2)).update(patchedLength).update(raw.subarray(4, attrOffset)).digest();
+}
+
+/**
+ * Computes the MESSAGE-INTEGRITY value for a message whose MESSAGE-INTEGRITY header sits at
+ * `attrOffset` (used by the writer and the verifier).
+ */
+export function computeMessageIntegrity(raw: Uint8Array, attrOffset: number, key: StunKey): Buffer {
+  return hmacInPlace('sha1', key, raw, attrOffset, attrOffset + 24 - HEADER_LENGTH);
+}
+
+/** HMAC-SHA256 for a MESSAGE-INTEGRITY-SHA256 whose header is at `attrOffset` with a value of `valueLength` bytes. */
+export function computeMessageIntegritySha256(raw: Uint8Array, attrOffset: number, valueLength: number, key: StunKey): Buffer {
+  return hmacInPlace('sha256', key, raw, attrOffset, attrOffset + 4 + valueLength - HEADER_LENGTH);
+}
+
+/** FINGERPRINT value for a message whose FINGERPRINT header is at `attrOffset` and whose length field already covers it. */
+export function computeFingerprint(raw: Uint8Array, attrOffset: number): number {
+  return (crc32(raw, 0, attrOffset) ^ FINGERPRINT_XOR) >>> 0;
+}
+
+/** True if the message has a MESSAGE-INTEGRITY (HMAC-SHA1) that verifies with `key`. Constant-time compare. */
+export function verifyMessageIntegrity(msg: StunMessage, key: StunKey): boolean {
+  const at = msg.integrityOffset;
+  if (at < 0) return false;
+  const raw = msg.raw;
+  if (((raw[at + 2] << 8) | raw[at + 3]) !== 20) return false;
+  const mac = computeMessageIntegrity(raw, at, key);
+  return timingSafeEqual(mac, raw.subarray(at + 4, at + 24));
+}
+
+/**
+ * True if the message has a MESSAGE-INTEGRITY-SHA256 that verifies with `key`. The value may be
+ * truncated to 16..32 bytes in steps of 4 (RFC 8489 §14.6). Constant-time compare.
+ */
+export function verifyMessageIntegritySha256(msg: StunMessage, key: StunKey): boolean {
+  const at = msg.integritySha256Offset;
+  if (at < 0) return false;
+  const raw = msg.raw;
+  const len = (raw[at + 2] << 8) | raw[at + 3];
+  if (len < 16 || len > 32 || len & 3) return false;
+  const mac = computeMessageIntegritySha256(raw, at, len, key);
+  return timingSafeEqual(mac.subarray(0, len), raw.subarray(at + 4, at + 4 + len));
+}
+
+/** True if the message ends with a FINGERPRINT attribute whose CRC-32 matches (RFC 8489 §14.7). */
+export function verifyFingerprint(msg: StunMessage): boolean {
+  const at = msg.fingerprintOffset;
+  const raw = msg.raw;
+  if (at < 0 || at + 8 !== raw.length) return false;
+  if (((raw[at + 2] << 8) | raw[at + 3]) !== 4) return false;
+  const carried = ((raw[at + 4] << 24) | (raw[at + 5] << 16) | (raw[at + 6] << 8) | raw[at + 7]) >>> 0;
+  return carried === computeFingerprint(raw, at);
+}
