@@ -268,10 +268,10 @@ export function decodeStun(bytes: Uint8Array): StunMessage {
   const cookie = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
   if (cookie !== MAGIC_COOKIE) throw new StunError('bad-magic-cookie', `0x${cookie.toString(16)}`, 4);
   const length = (bytes[2] << 8) | bytes[3];
-  if (length & 3) throw new StunError('bad-length', `message length ${length} is not a multiple of 4`, 2);
   if (length + HEADER_LENGTH !== n) {
     throw new StunError('bad-length', `header says ${length + HEADER_LENGTH} bytes, datagram has ${n}`, 2);
   }
+  // A length that is not a multiple of 4 shows up below as an unpadded last attribute.
 
   const index: number[] = [];
   let unknown: readonly number[] = NONE;
@@ -280,7 +280,7 @@ export function decodeStun(bytes: Uint8Array): StunMessage {
   let fp = -1;
   let p = HEADER_LENGTH;
   while (p < n) {
-    // n - p is a positive multiple of 4 here, so the 4-byte attribute header fits
+    if (p + 4 > n) throw new StunError('attribute-overrun', `${n - p} bytes left, an attribute header needs 4`, p);
     const type = (bytes[p] << 8) | bytes[p + 1];
     const len = (bytes[p + 2] << 8) | bytes[p + 3];
     const v = p + 4;
