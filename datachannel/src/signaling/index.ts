@@ -12,3 +12,12 @@ export {
   type SdpResult,
 } from './http-signaling.js';
 export { parseTrickleSdpFrag, type IceCandidateInit } from './trickle-sdpfrag.js';
+export {
+  createRoomServer,
+  DEFAULT_ROOM_SERVER_OPTIONS,
+  type RoomServer,
+  type RoomServerOptions,
+  type RoomServerStats,
+} from './room-server.js';
+export { JsonRpcCode, type JsonRpcError, type JsonRpcId } from './json-rpc.js';
+export type { Framing, SignalKind } from './room-protocol.js';
