@@ -1,0 +1,665 @@
+/**
+ * The sans-IO peer connection: ICE agent → (non-STUN data) → DTLS endpoint → (application
+ * data) → SCTP association → data-channel manager, plus the JSEP offer/answer state.
+ *
+ * - ICE role: the offerer controls (RFC 8445 §6.1.1), unless we are ICE-lite; a full agent
+ *   facing an ICE-lite peer controls.
+ * - DTLS role from a=setup (RFC 8842 §5.3): we offer `actpass`; answering an `actpass` offer
+ *   we take `answerSetup` (default `active` = DTLS client, as Chrome does).
+ * - The DTLS client starts its handshake when ICE connects; SCTP starts when DTLS connects
+ *   (the DTLS client sends INIT; the server answers the peer's INIT).
+ * - Output: `pollTransmit()` pulls SCTP packets through DTLS into ICE one at a time, so each
+ *   engine's output buffer is consumed before that engine is called again. The datagram returned
+ *   is valid until the next call into this object.
+ *
+ * Nothing here reads a clock, arms a timer or owns a socket: the driver does (see driver/).
+ */
+import { DataChannelManager, type DataChannelManagerEvent, type DataChannelManagerSettings, type DataChannelOptions, type ManagedChannel } from './data-channel-manager.js';
+import { DataChannelError } from './errors.js';
+import type {
+  CertificatePort, DtlsEndpointPort, EngineFactory, IceAgentPort, IceCandidateFields, IceTransmit,
+  RTCIceConnectionState, RTCIceGatheringState, SctpAssociationPort, TransportAddress,
+} from './engines.js';
+import { readRemoteDescription, writeLocalDescription, type RemoteDescriptionInfo, type SetupRole } from './session-description.js';
+
+export type RTCPeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'closed';
+export type RTCSdpType = 'offer' | 'answer' | 'pranswer' | 'rollback';
+export type RTCDtlsTransportState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+
+export interface PeerConnectionCoreSettings {
+  engines: EngineFactory;
+  /** our DTLS certificate (passed through to the DTLS engine) */
+  certificate: CertificatePort;
+  random: (out: Uint8Array) => void;
+  /** ICE-lite (RFC 8445 §2.5): answer checks only; for servers with public addresses */
+  iceLite?: boolean;
+  stunServers?: TransportAddress[];
+  turnServers?: { address: TransportAddress; username: string; password: string; transport: 'udp' }[];
+  iceTransportPolicy?: 'all' | 'relay';
+  /** a=setup when answering an actpass offer: 'active' (DTLS client, like Chrome) or 'passive' */
+  answerSetup?: 'active' | 'passive';
+  /** what we accept: our a=max-message-size and the SCTP reassembly limit */
+  maxMessageSize?: number;
+  sctpPort?: number;
+  dataChannels?: DataChannelManagerSettings;
+  /** datagrams from ICE kept while the DTLS endpoint does not exist yet */
+  maxEarlyDatagrams?: number;
+}
+
+export const DEFAULT_PEER_CONNECTION_SETTINGS = {
+  iceLite: false,
+  iceTransportPolicy: 'all' as 'all' | 'relay',
+  answerSetup: 'active' as 'active' | 'passive',
+  maxMessageSize: 262144,
+  sctpPort: 5000,
+  maxEarlyDatagrams: 16,
+};
+
+export type PeerConnectionCoreEvent =
+  | DataChannelManagerEvent
+  /** candidate-attribute text (`candidate:…`), or null at the end of gathering */
+  | { type: 'ice-candidate'; candidate: string | null; sdpMid: string; sdpMLineIndex: number }
+  | { type: 'ice-gathering-state'; state: RTCIceGatheringState }
+  | { type: 'ice-connection-state'; state: RTCIceConnectionState }
+  | { type: 'connection-state'; state: RTCPeerConnectionState };
+
+export interface PeerConnectionCoreStats {
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  selectedLocal: IceCandidateFields | undefined;
+  selectedRemote: IceCandidateFields | undefined;
+  localCandidates: IceCandidateFields[];
+  remoteCandidates: IceCandidateFields[];
+  dtlsState: RTCDtlsTransportState;
+  dtlsRole: 'client' | 'server' | undefined;
+  sctpConnected: boolean;
+  dtlsCipherSuite: unknown;
+}
+
+const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+export class PeerConnectionCore {
+  readonly settings: Required<Omit<PeerConnectionCoreSettings, 'stunServers' | 'turnServers' | 'dataChannels'>> &
+    Pick<PeerConnectionCoreSettings, 'stunServers' | 'turnServers' | 'dataChannels'>;
+  readonly channels: DataChannelManager;
+  readonly localUfrag: string;
+  readonly localPwd: string;
+
+  signalingState: RTCSignalingState = 'stable';
+  iceConnectionState: RTCIceConnectionState = 'new';
+  iceGatheringState: RTCIceGatheringState = 'new';
+  connectionState: RTCPeerConnectionState = 'new';
+  dtlsState: RTCDtlsTransportState = 'new';
+  /** the last offer or answer we wrote (candidates are added by `localDescription()`) */
+  private localType: 'offer' | 'answer' | undefined;
+  private pendingLocalType: 'offer' | 'answer' | undefined;
+  private localSetup: SetupRole = 'actpass';
+  private legacy = false;
+  private mid = '0';
+  private mLineIndex = 0;
+  private readonly sessionId: string;
+  private sessionVersion = 1;
+  remote: RemoteDescriptionInfo | undefined;
+  private remoteSdp: string | undefined;
+  private remoteType: 'offer' | 'answer' | undefined;
+  dtlsRole: 'client' | 'server' | undefined;
+
+  private ice: IceAgentPort | undefined;
+  private dtls: DtlsEndpointPort | undefined;
+  private sctp: SctpAssociationPort | undefined;
+  private readonly localAddresses: TransportAddress[] = [];
+  private gatheringStarted = false;
+  private readonly localCandidateText: string[] = [];
+  private readonly localCandidateList: IceCandidateFields[] = [];
+  private readonly remoteCandidateList: IceCandidateFields[] = [];
+  private readonly pendingRemoteCandidates: (IceCandidateFields | null)[] = [];
+  private readonly earlyDatagrams: Uint8Array[] = [];
+  private readonly events: PeerConnectionCoreEvent[] = [];
+  private eventHead = 0;
+  private readonly outbox: IceTransmit[] = [];
+  private now = 0;
+  private closed = false;
+  private sctpConnected = false;
+  private dtlsStarted = false;
+  private dtlsCipherSuite: unknown;
+  private selectedLocal: IceCandidateFields | undefined;
+  private selectedRemote: IceCandidateFields | undefined;
+  private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
+
+  constructor(settings: PeerConnectionCoreSettings, now: number) {
+    const s = { ...DEFAULT_PEER_CONNECTION_SETTINGS } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(settings)) if (v !== undefined) s[k] = v;
+    this.settings = s as PeerConnectionCore['settings'];
+    this.now = now;
+    this.channels = new DataChannelManager(settings.dataChannels);
+    this.localUfrag = this.randomIceString(8);
+    this.localPwd = this.randomIceString(24);
+    const id = new Uint8Array(8);
+    this.settings.random(id);
+    id[0] &= 0x3f; // < 2^62: a positive 64-bit decimal like browsers write
+    this.sessionId = new DataView(id.buffer).getBigUint64(0).toString();
+  }
+
+  // ---- JSEP ----
+
+  /** RFC 8829 §5.2: a data-only offer (a=setup:actpass). */
+  createOffer(): string {
+    this.assertOpen('createOffer');
+    if (this.signalingState === 'have-remote-offer') {
+      throw new DataChannelError('invalid-state', 'createOffer while a remote offer is pending: create an answer');
+    }
+    return this.describe('offer', 'actpass');
+  }
+
+  /** RFC 8829 §5.3: answer the pending remote offer. */
+  createAnswer(): string {
+    this.assertOpen('createAnswer');
+    if (this.signalingState !== 'have-remote-offer' || this.remote === undefined) {
+      throw new DataChannelError('invalid-state', `createAnswer needs a remote offer (signaling state is ${this.signalingState})`);
+    }
+    return this.describe('answer', this.answerSetupFor(this.remote.setup));
+  }
+
+  /**
+   * Apply our own description. The SDP text is ours (from createOffer/createAnswer); only its
+   * type matters, since a data-only description has nothing the application may change.
+   */
+  setLocalDescription(type: 'offer' | 'answer', now: number): void {
+    this.now = now;
+    this.assertOpen('setLocalDescription');
+    if (type === 'offer') {
+      if (this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer') {
+        throw new DataChannelError('invalid-state', `cannot set a local offer in signaling state ${this.signalingState}`);
+      }
+      if (this.localType === undefined) this.localSetup = 'actpass';
+      this.pendingLocalType = 'offer';
+      this.signalingState = 'have-local-offer';
+      this.ensureIce(true);
+    } else {
+      if (this.signalingState !== 'have-remote-offer' || this.remote === undefined) {
+        throw new DataChannelError('invalid-state', `cannot set a local answer in signaling state ${this.signalingState}`);
+      }
+      if (this.localType === undefined) this.localSetup = this.answerSetupFor(this.remote.setup);
+      this.pendingLocalType = 'answer';
+      this.signalingState = 'stable';
+      this.ensureIce(false);
+    }
+    this.localType = type;
+    this.startGathering(now);
+    if (this.signalingState === 'stable') this.negotiated(now);
+    this.pump(now);
+  }
+
+  /** Apply the peer's description. Throws `DataChannelError` (`bad-sdp`, `invalid-state`). */
+  setRemoteDescription(type: 'offer' | 'answer', sdp: string, now: number): void {
+    this.now = now;
+    this.assertOpen('setRemoteDescription');
+    if (type === 'offer' && this.signalingState !== 'stable' && this.signalingState !== 'have-remote-offer') {
+      throw new DataChannelError('invalid-state', `cannot set a remote offer in signaling state ${this.signalingState}`);
+    }
+    if (type === 'answer' && this.signalingState !== 'have-local-offer') {
+      throw new DataChannelError('invalid-state', `cannot set a remote answer in signaling state ${this.signalingState}`);
+    }
+    const info = readRemoteDescription(sdp, this.settings.engines.parseCandidate);
+    if (this.remote !== undefined && (info.iceUfrag !== this.remote.iceUfrag || info.icePwd !== this.remote.icePwd)) {
+      throw new DataChannelError('unsupported', 'ICE restart (new remote ufrag/pwd) is not supported');
+    }
+    if (type === 'answer' && info.setup === 'actpass') {
+      throw new DataChannelError('bad-sdp', 'an answer must not use a=setup:actpass (RFC 8842 §5.3)');
+    }
+    const first = this.remote === undefined;
+    this.remote = info;
+    this.remoteSdp = sdp;
+    this.remoteType = type;
+    if (type === 'offer') {
+      this.mid = info.mid;
+      this.mLineIndex = info.mLineIndex;
+      this.legacy = info.legacy;
+      this.signalingState = 'have-remote-offer';
+      this.ensureIce(false);
+    } else {
+      this.signalingState = 'stable';
+    }
+    this.channels.remoteMaxMessageSize = info.maxMessageSize;
+    if (this.sctp !== undefined) this.sctp.remoteMaxMessageSize = info.maxMessageSize;
+    const ice = this.ice!;
+    if (first) ice.setRemoteCredentials(info.iceUfrag, info.icePwd);
+    for (const c of info.candidates) this.addRemoteCandidate(c, now);
+    if (info.endOfCandidates) this.addRemoteCandidate(null, now);
+    if (this.signalingState === 'stable') this.negotiated(now);
+    this.pump(now);
+  }
+
+  /** A trickled remote candidate (fields), or null for end-of-candidates. */
+  addRemoteCandidate(candidate: IceCandidateFields | null, now: number): void {
+    this.now = now;
+    if (this.closed) return;
+    if (this.remote === undefined) {
+      throw new DataChannelError('invalid-state', 'addIceCandidate before setRemoteDescription');
+    }
+    if (candidate !== null) this.remoteCandidateList.push(candidate);
+    if (this.ice === undefined) {
+      this.pendingRemoteCandidates.push(candidate);
+      return;
+    }
+    this.ice.addRemoteCandidate(candidate, now);
+    this.pump(now);
+  }
+
+  /** Our current description with the candidates gathered so far (W3C `localDescription`). */
+  localDescription(): { type: 'offer' | 'answer'; sdp: string } | undefined {
+    if (this.localType === undefined) return undefined;
+    return { type: this.localType, sdp: this.describe(this.localType, this.localSetup, true) };
+  }
+
+  remoteDescription(): { type: 'offer' | 'answer'; sdp: string } | undefined {
+    if (this.remoteType === undefined || this.remoteSdp === undefined) return undefined;
+    return { type: this.remoteType, sdp: this.remoteSdp };
+  }
+
+  get sdpMid(): string {
+    return this.mid;
+  }
+
+  get sdpMLineIndex(): number {
+    return this.mLineIndex;
+  }
+
+  // ---- driver inputs ----
+
+  /** A bound socket (host candidate). Candidates appear once gathering starts (setLocalDescription). */
+  addLocalAddress(address: TransportAddress, now: number): void {
+    this.now = now;
+    this.localAddresses.push(address);
+    if (this.gatheringStarted && this.ice !== undefined) {
+      this.ice.addLocalAddress(address, now);
+      this.pump(now);
+    }
+  }
+
+  handlePacket(bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
+    this.now = now;
+    if (this.closed || this.ice === undefined) return;
+    this.counters.packetsReceived++;
+    this.counters.bytesReceived += bytes.length;
+    this.ice.handlePacket(bytes, from, to, now);
+    this.pump(now);
+  }
+
+  handleTimeout(now: number): void {
+    this.now = now;
+    if (this.closed) return;
+    for (const engine of [this.ice, this.dtls, this.sctp]) {
+      if (engine === undefined) continue;
+      const d = engine.nextDeadline();
+      if (d !== undefined && d <= now) engine.handleTimeout(now);
+    }
+    this.pump(now);
+  }
+
+  nextDeadline(): number | undefined {
+    if (this.closed) return undefined;
+    let min: number | undefined;
+    for (const engine of [this.ice, this.dtls, this.sctp]) {
+      const d = engine?.nextDeadline();
+      if (d !== undefined && (min === undefined || d < min)) min = d;
+    }
+    return min;
+  }
+
+  /** Next datagram to send: SCTP packets are pulled through DTLS and ICE one at a time. */
+  pollTransmit(): IceTransmit | undefined {
+    const t = this.outbox.length > 0 ? this.outbox.shift() : this.pullFromEngines();
+    if (t !== undefined) {
+      this.counters.packetsSent++;
+      this.counters.bytesSent += t.data.length;
+    }
+    return t;
+  }
+
+  private pullFromEngines(): IceTransmit | undefined {
+    const ice = this.ice;
+    if (ice === undefined) return undefined;
+    for (;;) {
+      const t = ice.pollTransmit();
+      if (t !== undefined) return t;
+      const dtls = this.dtls;
+      if (dtls === undefined) return undefined;
+      let record = dtls.pollTransmit();
+      if (record === undefined && this.sctp !== undefined && this.dtlsState === 'connected') {
+        const packet = this.sctp.pollTransmit();
+        if (packet === undefined) return undefined;
+        dtls.send(packet, this.now);
+        record = dtls.pollTransmit();
+      }
+      if (record === undefined) return undefined;
+      ice.send(record, this.now);
+    }
+  }
+
+  pollEvent(): PeerConnectionCoreEvent | undefined {
+    if (this.eventHead >= this.events.length) {
+      if (this.eventHead > 0) {
+        this.events.length = 0;
+        this.eventHead = 0;
+      }
+      return undefined;
+    }
+    return this.events[this.eventHead++];
+  }
+
+  // ---- data channels ----
+
+  createDataChannel(options: DataChannelOptions, now: number): ManagedChannel {
+    this.now = now;
+    this.assertOpen('createDataChannel');
+    const channel = this.channels.createChannel(options, now);
+    this.pump(now);
+    return channel;
+  }
+
+  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean, now: number): void {
+    this.now = now;
+    this.channels.send(channel, data, binary, now);
+    this.pump(now);
+  }
+
+  closeChannel(channel: ManagedChannel, now: number): void {
+    this.now = now;
+    this.channels.close(channel, now);
+    this.pump(now);
+  }
+
+  /**
+   * Close everything: SCTP SHUTDOWN (graceful) or ABORT, DTLS close_notify, ICE stops.
+   * The goodbye datagrams stay in `pollTransmit()`; no event follows except the channels' closes.
+   */
+  close(now: number, graceful = true): void {
+    this.now = now;
+    if (this.closed) return;
+    if (this.sctp !== undefined && this.dtlsState === 'connected') {
+      try {
+        if (graceful) this.sctp.shutdown(now);
+        else this.sctp.abort('peer connection closed', now);
+      } catch {
+        // already closing
+      }
+      this.flushInto(this.outbox);
+    }
+    if (this.dtls !== undefined) {
+      try {
+        this.dtls.close(now);
+      } catch {
+        // not connected: nothing to say
+      }
+      this.flushInto(this.outbox);
+    }
+    this.ice?.close(now);
+    this.flushInto(this.outbox);
+    this.closed = true;
+    this.channels.transportClosed();
+    this.drainChannels();
+    this.signalingState = 'closed';
+    this.iceConnectionState = 'closed';
+    this.connectionState = 'closed';
+    this.dtlsState = 'closed';
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  stats(): PeerConnectionCoreStats {
+    return {
+      ...this.counters,
+      selectedLocal: this.selectedLocal,
+      selectedRemote: this.selectedRemote,
+      localCandidates: [...this.localCandidateList],
+      remoteCandidates: [...this.remoteCandidateList],
+      dtlsState: this.dtlsState,
+      dtlsRole: this.dtlsRole,
+      sctpConnected: this.sctpConnected,
+      dtlsCipherSuite: this.dtlsCipherSuite,
+    };
+  }
+
+  // ---- internals ----
+
+  /** Copy every pending datagram out (used when closing, before the engines are told to stop). */
+  private flushInto(out: IceTransmit[]): void {
+    for (let t = this.pullFromEngines(); t !== undefined; t = this.pullFromEngines()) {
+      out.push({ data: t.data.slice(), from: t.from, to: t.to });
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw new DataChannelError('invalid-state', `${what} on a closed peer connection`);
+  }
+
+  private answerSetupFor(remoteSetup: SetupRole | undefined): SetupRole {
+    // RFC 8842 §5.3 / RFC 4145 §4: active ↔ passive; actpass lets us choose.
+    if (remoteSetup === 'active') return 'passive';
+    if (remoteSetup === 'passive') return 'active';
+    return this.settings.answerSetup;
+  }
+
+  private describe(type: 'offer' | 'answer', setup: SetupRole, withCandidates = false): string {
+    const fingerprint = this.settings.certificate.fingerprint('sha-256');
+    const useCandidates = withCandidates || this.gatheringStarted;
+    return writeLocalDescription({
+      type,
+      sessionId: this.sessionId,
+      sessionVersion: this.sessionVersion,
+      iceUfrag: this.localUfrag,
+      icePwd: this.localPwd,
+      iceLite: this.settings.iceLite,
+      fingerprints: [fingerprint],
+      setup,
+      mid: this.mid,
+      sctpPort: this.settings.sctpPort,
+      maxMessageSize: this.settings.maxMessageSize,
+      legacy: type === 'answer' && this.legacy,
+      candidates: useCandidates ? this.localCandidateText : [],
+      endOfCandidates: useCandidates && this.iceGatheringState === 'complete',
+      defaultAddress: useCandidates ? this.defaultCandidate() : undefined,
+    });
+  }
+
+  private defaultCandidate(): { address: string; port: number; family: 4 | 6 } | undefined {
+    const c = this.localCandidateList[0];
+    if (c === undefined) return undefined;
+    return { address: c.address, port: c.port, family: c.address.includes(':') ? 6 : 4 };
+  }
+
+  private ensureIce(offerer: boolean): void {
+    if (this.ice !== undefined) return;
+    const lite = this.settings.iceLite;
+    const remoteLite = this.remote?.iceLite ?? false;
+    this.ice = this.settings.engines.createIceAgent({
+      controlling: lite ? false : offerer || remoteLite,
+      lite,
+      localUfrag: this.localUfrag,
+      localPwd: this.localPwd,
+      random: this.settings.random,
+      stunServers: this.settings.stunServers ?? [],
+      turnServers: this.settings.turnServers ?? [],
+      iceTransportPolicy: this.settings.iceTransportPolicy,
+    }, this.now);
+    if (this.remote !== undefined) this.ice.setRemoteCredentials(this.remote.iceUfrag, this.remote.icePwd);
+    for (const c of this.pendingRemoteCandidates.splice(0)) this.ice.addRemoteCandidate(c, this.now);
+  }
+
+  private startGathering(now: number): void {
+    if (this.gatheringStarted || this.ice === undefined) return;
+    this.gatheringStarted = true;
+    for (const a of this.localAddresses) this.ice.addLocalAddress(a, now);
+  }
+
+  /** Both descriptions are applied: create the DTLS endpoint with the negotiated role. */
+  private negotiated(now: number): void {
+    if (this.dtls !== undefined || this.remote === undefined || this.localType === undefined) return;
+    const remoteSetup = this.remote.setup;
+    let role: 'client' | 'server';
+    if (this.localType === 'offer') {
+      // we offered actpass: the answerer chose
+      role = remoteSetup === 'passive' ? 'client' : 'server';
+    } else {
+      role = this.localSetup === 'active' ? 'client' : 'server';
+    }
+    this.dtlsRole = role;
+    this.channels.setRole(role);
+    this.dtls = this.settings.engines.createDtlsEndpoint({
+      role,
+      certificate: this.settings.certificate,
+      remoteFingerprints: this.remote.fingerprints,
+      random: this.settings.random,
+    }, now);
+    for (const d of this.earlyDatagrams.splice(0)) this.dtls.handleDatagram(d, now);
+    if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') this.startDtls(now);
+  }
+
+  private pump(now: number): void {
+    for (let progress = true; progress;) {
+      progress = false;
+      const ice = this.ice;
+      if (ice !== undefined) {
+        for (let e = ice.pollEvent(); e !== undefined; e = ice.pollEvent()) {
+          progress = true;
+          this.handleIceEvent(e, now);
+        }
+      }
+      const dtls = this.dtls;
+      if (dtls !== undefined) {
+        for (let e = dtls.pollEvent(); e !== undefined; e = dtls.pollEvent()) {
+          progress = true;
+          this.handleDtlsEvent(e, now);
+        }
+      }
+      const sctp = this.sctp;
+      if (sctp !== undefined) {
+        for (let e = sctp.pollEvent(); e !== undefined; e = sctp.pollEvent()) {
+          progress = true;
+          if (e.type === 'connected') this.sctpConnected = true;
+          this.channels.handleSctpEvent(e, now);
+        }
+      }
+      if (this.drainChannels()) progress = true;
+    }
+    this.updateConnectionState();
+  }
+
+  private drainChannels(): boolean {
+    let any = false;
+    for (let e = this.channels.pollEvent(); e !== undefined; e = this.channels.pollEvent()) {
+      any = true;
+      this.events.push(e);
+    }
+    return any;
+  }
+
+  private handleIceEvent(e: NonNullable<ReturnType<IceAgentPort['pollEvent']>>, now: number): void {
+    switch (e.type) {
+      case 'data':
+        if (this.dtls !== undefined) {
+          this.dtls.handleDatagram(e.data, now);
+        } else if (this.earlyDatagrams.length < this.settings.maxEarlyDatagrams) {
+          this.earlyDatagrams.push(e.data.slice());
+        }
+        return;
+      case 'candidate': {
+        const text = this.settings.engines.writeCandidate(e.candidate);
+        this.localCandidateList.push(e.candidate);
+        this.localCandidateText.push(text);
+        this.events.push({ type: 'ice-candidate', candidate: text, sdpMid: this.mid, sdpMLineIndex: this.mLineIndex });
+        return;
+      }
+      case 'gathering-state':
+        if (e.state === this.iceGatheringState) return;
+        this.iceGatheringState = e.state;
+        this.events.push({ type: 'ice-gathering-state', state: e.state });
+        if (e.state === 'complete') {
+          this.events.push({ type: 'ice-candidate', candidate: null, sdpMid: this.mid, sdpMLineIndex: this.mLineIndex });
+        }
+        return;
+      case 'connection-state':
+        if (e.state === this.iceConnectionState) return;
+        this.iceConnectionState = e.state;
+        this.events.push({ type: 'ice-connection-state', state: e.state });
+        if (e.state === 'connected' || e.state === 'completed') this.startDtls(now);
+        return;
+      case 'selected-pair':
+        this.selectedLocal = e.local;
+        this.selectedRemote = e.remote;
+        return;
+    }
+  }
+
+  /** The DTLS client sends its ClientHello once ICE has a working pair. */
+  private startDtls(now: number): void {
+    if (this.dtls === undefined || this.dtlsStarted) return;
+    this.dtlsStarted = true;
+    if (this.dtlsState === 'new') this.dtlsState = 'connecting';
+    if (this.dtlsRole === 'client') this.dtls.start(now);
+  }
+
+  private handleDtlsEvent(e: NonNullable<ReturnType<DtlsEndpointPort['pollEvent']>>, now: number): void {
+    switch (e.type) {
+      case 'connected': {
+        this.dtlsState = 'connected';
+        this.dtlsCipherSuite = e.cipherSuite;
+        const remote = this.remote!;
+        const sctp = this.settings.engines.createSctpAssociation({
+          localPort: this.settings.sctpPort,
+          remotePort: remote.sctpPort,
+          random: this.settings.random,
+          maxMessageSize: this.settings.maxMessageSize,
+        }, now);
+        sctp.remoteMaxMessageSize = remote.maxMessageSize;
+        this.sctp = sctp;
+        this.channels.attach(sctp);
+        // the DTLS client opens the association; the server answers the peer's INIT
+        if (this.dtlsRole === 'client') sctp.connect(now);
+        return;
+      }
+      case 'data':
+        this.sctp?.handlePacket(e.data, now);
+        return;
+      case 'closed':
+        this.dtlsState = 'closed';
+        this.channels.transportClosed();
+        return;
+      case 'failed':
+        this.dtlsState = 'failed';
+        this.channels.transportClosed(`DTLS failed: ${e.reason}`);
+        return;
+    }
+  }
+
+  /** W3C webrtc-pc §4.4.3 RTCPeerConnectionState, evaluated in the spec's order. */
+  private updateConnectionState(): void {
+    if (this.closed) return;
+    const ice = this.iceConnectionState;
+    const dtls = this.dtlsState;
+    let state: RTCPeerConnectionState;
+    if (ice === 'failed' || dtls === 'failed') state = 'failed';
+    else if (ice === 'disconnected') state = 'disconnected';
+    else if ((ice === 'new' || ice === 'closed') && (dtls === 'new' || dtls === 'closed')) state = 'new';
+    else if (ice === 'new' || ice === 'checking' || dtls === 'new' || dtls === 'connecting') state = 'connecting';
+    else state = 'connected';
+    if (state !== this.connectionState) {
+      this.connectionState = state;
+      this.events.push({ type: 'connection-state', state });
+    }
+  }
+
+  private randomIceString(length: number): string {
+    const bytes = new Uint8Array(length);
+    this.settings.random(bytes);
+    let s = '';
+    for (let i = 0; i < length; i++) s += ICE_CHARS[bytes[i] & 63];
+    return s;
+  }
+}
