@@ -8,7 +8,7 @@ import {
   startHttpSignalingServer,
   SignalingError,
   type HttpSignalingOptions,
-  type IceCandidateInit,
+  type TrickleCandidate,
 } from '../../src/signaling/index.js';
 
 const OFFER = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n';
@@ -226,7 +226,7 @@ t.test('server-as-offerer: /connect, /answer, /candidate, PATCH trickle, DELETE'
   t.equal(res.status, 200);
   res = await post(`${s.url}/candidate`, JSON.stringify({ id: 'srv-1', candidate: null }));
   t.equal(res.status, 200);
-  const cands = calls.filter((c) => c.name === 'addCandidate').map((c) => c.args[1] as IceCandidateInit);
+  const cands = calls.filter((c) => c.name === 'addCandidate').map((c) => c.args[1] as TrickleCandidate);
   t.same(cands, [
     { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: null, usernameFragment: null },
     { candidate: '', sdpMid: null, sdpMLineIndex: null, usernameFragment: null },

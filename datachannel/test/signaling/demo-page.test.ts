@@ -1,0 +1,62 @@
+// The `npm start` demo, for real: headless Chromium opens the page, connects, sends text and
+// a file, and sees the echo, the file verified and live round-trip times.
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoServer } from '../../src/demo/demo-server.js';
+import { createEchoEngine, type EngineName } from '../../src/demo/echo-engine.js';
+import { browserMissing, launchChromium } from './browser.js';
+
+const missing = browserMissing();
+
+async function exercise(t: Tap.Test, engineName: EngineName) {
+  const engine = await createEchoEngine(engineName);
+  const demo = await startDemoServer(engine, 0, '127.0.0.1');
+  t.teardown(() => demo.close());
+  const browser = await launchChromium();
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(demo.url);
+  t.equal(await page.textContent('#engine'), engine.name, 'the page names the server engine');
+  await page.click('#connect');
+  await page.waitForFunction(() => document.getElementById('channel-state')!.textContent === '3/3 open', null, { timeout: 30_000 });
+  t.equal(await page.textContent('#pc-state'), 'connected');
+
+  await page.fill('#text', 'hello from chromium ✓');
+  await page.click('#send-text');
+  const echo = await page.waitForSelector('#log li.echo', { timeout: 10_000 });
+  t.match(await echo.textContent(), /^echo: hello from chromium ✓\d+\.\d ms$/, 'text echoed, with its round-trip time');
+
+  const file = randomBytes(300_000 + 123); // not a multiple of the chunk size
+  await page.setInputFiles('#file', { name: 'random.bin', mimeType: 'application/octet-stream', buffer: file });
+  await page.click('#send-file');
+  await page.waitForFunction(() => /verified|MISMATCH|failed/.test(document.getElementById('file-status')!.textContent!), null, { timeout: 30_000 });
+  t.match(await page.textContent('#file-status'), /^verified: random\.bin, 300123 bytes echoed, SHA-256 [0-9a-f]{16}… matches/);
+
+  await page.waitForFunction(() => Number(document.getElementById('rtt-count')!.textContent) >= 5, null, { timeout: 10_000 });
+  const rtt = Number(await page.textContent('#rtt-last'));
+  t.ok(rtt > 0 && Number.isFinite(rtt), `a live RTT number (${rtt} ms)`);
+  await page.waitForFunction(() => document.querySelectorAll('#stats tr').length > 3, null, { timeout: 5_000 });
+  t.match(await page.textContent('#stats'), /selected pair/);
+
+  const stats = (await (await fetch(`${demo.url}stats`)).json()) as { peers: number; channels: number; messages: number; bytes: number };
+  t.equal(stats.peers, 1);
+  t.equal(stats.channels, 3);
+  t.ok(stats.bytes >= file.length, `the server echoed ${stats.bytes} bytes`);
+
+  const shot = join(tmpdir(), `tsrtc-demo-${engineName}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  t.comment(`screenshot: ${shot}`);
+
+  await page.click('#disconnect');
+  t.equal(await page.textContent('#pc-state'), 'closed');
+  t.same(errors, [], 'no script errors on the page');
+}
+
+declare namespace Tap { type Test = typeof t }
+
+t.test('demo page against node-datachannel (the comparison engine)', { skip: missing }, (t) => exercise(t, 'node-datachannel'));
