@@ -1,0 +1,97 @@
+// Every knob of the agent, with documented defaults (README "Settings").
+import type { TransportAddress } from './address.js';
+
+export interface TurnServer {
+  address: TransportAddress;
+  username: string;
+  password: string;
+  /** Only 'udp' is implemented (TURN over TCP is not). */
+  transport: 'udp';
+}
+
+export interface IceSettings {
+  /** Start as the controlling agent (RFC 8445 §6.1.1). Ignored (always controlled) when `lite`. */
+  controlling?: boolean;
+  /** ICE-lite (RFC 8445 §2.5): answer checks, never initiate, select on USE-CANDIDATE. */
+  lite?: boolean;
+  localUfrag?: string;
+  localPwd?: string;
+  /** Fills `out` with random bytes (ufrag/pwd, tie-breaker, transaction ids). Required. */
+  random: (out: Uint8Array) => void;
+  stunServers?: TransportAddress[];
+  turnServers?: TurnServer[];
+  iceTransportPolicy?: 'all' | 'relay';
+  /**
+   * Resolves a remote `<uuid>.local` host name synchronously (e.g. from a cache the driver
+   * fills); undefined = unknown for now (`resolveRemoteHostname` may supply it later). Without a
+   * resolver, `.local` candidates are kept aside and the agent connects via the peer-reflexive
+   * candidate learned from the remote's checks.
+   */
+  mdnsResolver?: (hostname: string) => string | undefined;
+  /** Pacing timer Ta between new checks, ms (RFC 8445 §14.2). Lite agents never check. */
+  ta?: number;
+  /** Initial retransmission timeout of a connectivity check, ms; doubles per retransmission. */
+  checkRto?: number;
+  /** Ceiling for the check RTO, ms. */
+  checkRtoMax?: number;
+  /** Transmissions of one check before its pair fails. */
+  checkMaxTransmissions?: number;
+  /** RTO / transmissions for STUN gathering (srflx) and TURN requests. */
+  gatherRto?: number;
+  gatherMaxTransmissions?: number;
+  /** Controlling: wait at most this long after the first valid pair for a better one before nominating, ms. */
+  nominationDelay?: number;
+  /** Consent checks on the selected pair every interval × random[0.8, 1.2], ms (RFC 7675 §5.1). */
+  consentInterval?: number;
+  /** No consent response for this long → 'disconnected', ms. */
+  disconnectedTimeout?: number;
+  /** No consent response for this long → 'failed' (RFC 7675: 30 s), ms. */
+  failedTimeout?: number;
+  /** Lite: a Binding indication keepalive when nothing was sent for this long, ms (RFC 8445 §11). */
+  keepaliveInterval?: number;
+  /** Caps. */
+  maxRemoteCandidates?: number;
+  maxLocalCandidates?: number;
+  maxPairs?: number;
+  /** Queued outgoing datagrams per TURN peer while its permission is being installed. */
+  maxTurnQueue?: number;
+  /** TURN allocation lifetime we ask for, s (RFC 8656 default 600). */
+  turnLifetime?: number;
+  /** SOFTWARE attribute on our STUN messages; '' = none. */
+  software?: string;
+}
+
+export type ResolvedIceSettings = Required<Omit<IceSettings, 'localUfrag' | 'localPwd' | 'mdnsResolver'>> &
+  Pick<IceSettings, 'localUfrag' | 'localPwd' | 'mdnsResolver'>;
+
+export const DEFAULT_ICE_SETTINGS = {
+  controlling: false,
+  lite: false,
+  stunServers: [] as TransportAddress[],
+  turnServers: [] as TurnServer[],
+  iceTransportPolicy: 'all' as 'all' | 'relay',
+  ta: 50,
+  checkRto: 100,
+  checkRtoMax: 1600,
+  checkMaxTransmissions: 7,
+  gatherRto: 250,
+  gatherMaxTransmissions: 6,
+  nominationDelay: 200,
+  consentInterval: 2000,
+  disconnectedTimeout: 5000,
+  failedTimeout: 30000,
+  keepaliveInterval: 15000,
+  maxRemoteCandidates: 64,
+  maxLocalCandidates: 32,
+  maxPairs: 100,
+  maxTurnQueue: 16,
+  turnLifetime: 600,
+  software: '',
+} as const;
+
+export function resolveSettings(settings: IceSettings): ResolvedIceSettings {
+  const out = { ...DEFAULT_ICE_SETTINGS } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) out[k] = v;
+  if (settings.lite) out.controlling = false;
+  return out as unknown as ResolvedIceSettings;
+}
