@@ -1,0 +1,91 @@
+/** Settings of an SCTP association, with the defaults (dcSCTP's, see INTEROP.md). */
+export interface SctpSettings {
+  /** SCTP source port (RFC 8841 a=sctp-port); default 5000 */
+  localPort?: number;
+  /** SCTP destination port; default 5000 */
+  remotePort?: number;
+  /** fills `out` with random bytes (tags, initial TSNs, cookie key, heartbeat nonces) */
+  random: (out: Uint8Array) => void;
+  /** largest SCTP packet (the DTLS/UDP payload); default 1200 */
+  mtu?: number;
+  /** largest incoming message we accept (RFC 8841 max-message-size we announce); default 262144 */
+  maxMessageSize?: number;
+  /** largest message the peer accepts (its a=max-message-size); 0 = unlimited; default 65536 (RFC 8841 §6.1) */
+  remoteMaxMessageSize?: number;
+  /** accept RFC 9653 zero checksum (method DTLS) and use it when the peer accepts it too; default false */
+  zeroChecksum?: boolean;
+  /** advertised receiver window; default max(5 MiB, 2 × maxMessageSize) */
+  aRwnd?: number;
+  /** cap on bytes held for reassembly and ordering; default aRwnd + maxMessageSize */
+  maxReceiveBufferBytes?: number;
+  /** streams announced (OS and MIS); default 65535 */
+  streams?: number;
+  /** RTO (RFC 6298) in ms: initial 500, min 400, max 60000 */
+  rtoInitial?: number;
+  rtoMin?: number;
+  rtoMax?: number;
+  /** upper bound on the delayed SACK timer, ms; default 200 (the timer is min(RTO/2, this)) */
+  delayedAckMax?: number;
+  /** INIT / COOKIE-ECHO / SHUTDOWN retransmissions before giving up; default 8 */
+  maxInitRetransmits?: number;
+  /** consecutive T3 / heartbeat timeouts before ABORT; undefined = never (dcSCTP in Chrome) */
+  maxRetransmissions?: number;
+  /** heartbeat interval while idle, ms; 0 disables; default 30000 */
+  heartbeatInterval?: number;
+  /** lifetime of our state cookies, ms; default 60000 */
+  cookieLifetime?: number;
+  /** initial congestion window in MTUs; default 10 */
+  initialCwndMtus?: number;
+  /** cap on gap ack ranges kept for an attacker-controlled TSN pattern; default 256 */
+  maxGapRanges?: number;
+}
+
+export type ResolvedSctpSettings = Required<Omit<SctpSettings, 'maxRetransmissions'>> & { maxRetransmissions: number | undefined };
+
+export const DEFAULT_SCTP_SETTINGS = {
+  localPort: 5000,
+  remotePort: 5000,
+  mtu: 1200,
+  maxMessageSize: 262144,
+  remoteMaxMessageSize: 65536,
+  zeroChecksum: false,
+  streams: 65535,
+  rtoInitial: 500,
+  rtoMin: 400,
+  rtoMax: 60000,
+  delayedAckMax: 200,
+  maxInitRetransmits: 8,
+  maxRetransmissions: undefined as number | undefined,
+  heartbeatInterval: 30000,
+  cookieLifetime: 60000,
+  initialCwndMtus: 10,
+  maxGapRanges: 256,
+} as const;
+
+export function resolveSettings(s: SctpSettings): ResolvedSctpSettings {
+  const d = DEFAULT_SCTP_SETTINGS;
+  const maxMessageSize = s.maxMessageSize ?? d.maxMessageSize;
+  const aRwnd = s.aRwnd ?? Math.max(5 * 1024 * 1024, 2 * maxMessageSize);
+  return {
+    localPort: s.localPort ?? d.localPort,
+    remotePort: s.remotePort ?? d.remotePort,
+    random: s.random,
+    mtu: s.mtu ?? d.mtu,
+    maxMessageSize,
+    remoteMaxMessageSize: s.remoteMaxMessageSize ?? d.remoteMaxMessageSize,
+    zeroChecksum: s.zeroChecksum ?? d.zeroChecksum,
+    aRwnd,
+    maxReceiveBufferBytes: s.maxReceiveBufferBytes ?? aRwnd + maxMessageSize,
+    streams: s.streams ?? d.streams,
+    rtoInitial: s.rtoInitial ?? d.rtoInitial,
+    rtoMin: s.rtoMin ?? d.rtoMin,
+    rtoMax: s.rtoMax ?? d.rtoMax,
+    delayedAckMax: s.delayedAckMax ?? d.delayedAckMax,
+    maxInitRetransmits: s.maxInitRetransmits ?? d.maxInitRetransmits,
+    maxRetransmissions: s.maxRetransmissions,
+    heartbeatInterval: s.heartbeatInterval ?? d.heartbeatInterval,
+    cookieLifetime: s.cookieLifetime ?? d.cookieLifetime,
+    initialCwndMtus: s.initialCwndMtus ?? d.initialCwndMtus,
+    maxGapRanges: s.maxGapRanges ?? d.maxGapRanges,
+  };
+}

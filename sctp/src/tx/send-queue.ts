@@ -1,0 +1,169 @@
+/**
+ * Outgoing messages per stream (RFC 9260 §6.1, RFC 8831 §6.6), scheduled round-robin by whole
+ * messages: without I-DATA the fragments of one message must take consecutive TSNs (§6.9).
+ * Fragments are views into the queued message (copied once, when the chunk is written).
+ * Tracks the buffered amount per stream and in total, with low-water events.
+ */
+export interface OutMessage {
+  streamId: number;
+  ppid: number;
+  data: Uint8Array;
+  /** next byte to fragment */
+  offset: number;
+  unordered: boolean;
+  /** SSN, assigned when the first fragment is produced */
+  ssn: number;
+  /** PR-SCTP (RFC 3758) policies: undefined = reliable */
+  maxRetransmits: number | undefined;
+  expiresAt: number | undefined;
+  abandoned: boolean;
+  /** TSNs of the fragments already given out (unwrapped, first..last) */
+  firstTsn: number;
+  lastTsn: number;
+}
+
+export interface OutStream {
+  id: number;
+  queue: OutMessage[];
+  head: number;
+  nextSsn: number;
+  bufferedAmount: number;
+  lowThreshold: number;
+  /** an outgoing reset (RFC 6525) waits: no new message starts until it completes */
+  paused: boolean;
+  /** in the round-robin ring */
+  scheduled: boolean;
+}
+
+export interface Fragment {
+  msg: OutMessage;
+  payload: Uint8Array;
+  /** DATA flags: U, B, E */
+  flags: number;
+}
+
+export class SendQueue {
+  readonly streams: (OutStream | undefined)[] = [];
+  /** round-robin ring of stream ids with queued messages */
+  private ring: number[] = [];
+  private ringHead = 0;
+  /** the message being fragmented (must finish before another starts) */
+  private current: OutMessage | undefined;
+  totalBuffered = 0;
+  /** streams whose buffered amount fell to or below their threshold (for events) */
+  readonly lowEvents: number[] = [];
+
+  stream(id: number): OutStream {
+    let s = this.streams[id];
+    if (!s) this.streams[id] = s = { id, queue: [], head: 0, nextSsn: 0, bufferedAmount: 0, lowThreshold: 0, paused: false, scheduled: false };
+    return s;
+  }
+
+  enqueue(m: OutMessage): void {
+    const s = this.stream(m.streamId);
+    s.queue.push(m);
+    s.bufferedAmount += m.data.length;
+    this.totalBuffered += m.data.length;
+    this.schedule(s);
+  }
+
+  private schedule(s: OutStream): void {
+    if (!s.scheduled && !s.paused && s.head < s.queue.length) {
+      s.scheduled = true;
+      this.ring.push(s.id);
+    }
+  }
+
+  /** Resumes a stream after its reset (RFC 6525 §5.1.2: SSNs restart at 0). */
+  resume(id: number, resetSsn: boolean): void {
+    const s = this.stream(id);
+    s.paused = false;
+    if (resetSsn) s.nextSsn = 0;
+    this.schedule(s);
+  }
+
+  /** True when a stream has no message waiting or in progress. */
+  isDrained(id: number): boolean {
+    const s = this.streams[id];
+    return !s || (s.head >= s.queue.length && this.current?.streamId !== id);
+  }
+
+  hasData(): boolean {
+    return this.current !== undefined || this.ring.length > this.ringHead;
+  }
+
+  private consumed(s: OutStream, bytes: number): void {
+    const before = s.bufferedAmount;
+    s.bufferedAmount -= bytes;
+    this.totalBuffered -= bytes;
+    if (before > s.lowThreshold && s.bufferedAmount <= s.lowThreshold) this.lowEvents.push(s.id);
+  }
+
+  /**
+   * The next fragment of at most `maxPayload` bytes, or undefined. Messages whose lifetime
+   * ran out before their first fragment are dropped here (RFC 3758 §3.5 A3).
+   */
+  next(maxPayload: number, now: number): Fragment | undefined {
+    let m = this.current;
+    while (!m) {
+      if (this.ringHead >= this.ring.length) {
+        this.ring.length = 0;
+        this.ringHead = 0;
+        return undefined;
+      }
+      if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
+        this.ring.splice(0, this.ringHead);
+        this.ringHead = 0;
+      }
+      const s = this.streams[this.ring[this.ringHead++]]!;
+      s.scheduled = false;
+      if (s.paused || s.head >= s.queue.length) continue;
+      const cand = s.queue[s.head++];
+      if (s.head > 64 && s.head * 2 > s.queue.length) {
+        s.queue.splice(0, s.head);
+        s.head = 0;
+      }
+      this.schedule(s); // back of the ring for its next message
+      if (cand.expiresAt !== undefined && cand.expiresAt <= now) {
+        cand.abandoned = true;
+        this.consumed(s, cand.data.length);
+        continue;
+      }
+      cand.ssn = s.nextSsn;
+      if (!cand.unordered) s.nextSsn = (s.nextSsn + 1) & 0xffff;
+      m = cand;
+    }
+    const len = Math.min(maxPayload, m.data.length - m.offset);
+    const flags = (m.unordered ? 4 : 0) | (m.offset === 0 ? 2 : 0) | (m.offset + len === m.data.length ? 1 : 0);
+    const payload = m.data.subarray(m.offset, m.offset + len);
+    m.offset += len;
+    this.consumed(this.streams[m.streamId]!, len);
+    this.current = m.offset === m.data.length ? undefined : m;
+    return { msg: m, payload, flags };
+  }
+
+  /**
+   * Bytes of the next fragment-to-be if unlimited: the rest of the message in progress, or the
+   * size of the next scheduled message (0 when nothing is queued). Lets the packet builder
+   * avoid splitting a small message across packets.
+   */
+  peekRemaining(): number {
+    if (this.current) return this.current.data.length - this.current.offset;
+    for (let i = this.ringHead; i < this.ring.length; i++) {
+      const s = this.streams[this.ring[i]]!;
+      if (!s.paused && s.head < s.queue.length) return s.queue[s.head].data.length;
+    }
+    return 0;
+  }
+
+  /** PR-SCTP: stop sending the rest of an abandoned message. */
+  discardRest(m: OutMessage): void {
+    m.abandoned = true;
+    const rest = m.data.length - m.offset;
+    if (rest > 0) {
+      m.offset = m.data.length;
+      this.consumed(this.stream(m.streamId), rest);
+    }
+    if (this.current === m) this.current = undefined;
+  }
+}
