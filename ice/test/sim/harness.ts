@@ -31,6 +31,7 @@ export class SimAgent implements Ticker {
   }
 
   drain(now: number): void {
+    this.net.invalidate(this);
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) this.net.send(t.data, t.from, t.to);
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
       if (e.type === 'data') {

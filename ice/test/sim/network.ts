@@ -77,6 +77,9 @@ export class SimNetwork {
   private readonly receivers = new Map<string, Receiver>();
   private readonly nats: Nat[] = [];
   private readonly tickers: Ticker[] = [];
+  /** Cached deadlines, recomputed only for tickers marked dirty (keeps 1,000s of agents cheap). */
+  private readonly deadlines = new Map<Ticker, number>();
+  private readonly dirty = new Set<Ticker>();
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
@@ -94,6 +97,17 @@ export class SimNetwork {
 
   addTicker(t: Ticker): void {
     this.tickers.push(t);
+    this.dirty.add(t);
+  }
+
+  /** A ticker's deadline may have changed (it received input or was drained). */
+  invalidate(t: Ticker): void {
+    this.dirty.add(t);
+  }
+
+  private refreshDeadlines(): void {
+    for (const t of this.dirty) this.deadlines.set(t, t.nextDeadline() ?? Infinity);
+    this.dirty.clear();
   }
 
   private natOf(ip: string): Nat | undefined {
@@ -155,19 +169,20 @@ export class SimNetwork {
     for (let steps = 0; steps < 10_000_000; steps++) {
       if (stop?.()) return;
       let next = this.queue.length > 0 ? this.queue[0].at : Infinity;
-      for (const t of this.tickers) {
-        const d = t.nextDeadline();
-        if (d !== undefined && d < next) next = d;
-      }
+      this.refreshDeadlines();
+      for (const d of this.deadlines.values()) if (d < next) next = d;
       if (next > until) {
         this.now = until;
         return;
       }
       this.now = Math.max(this.now, next);
       while (this.queue.length > 0 && this.queue[0].at <= this.now) this.deliver(this.queue.shift()!);
-      for (const t of this.tickers) {
-        const d = t.nextDeadline();
-        if (d !== undefined && d <= this.now) t.tick(this.now);
+      this.refreshDeadlines();
+      for (const [t, d] of this.deadlines) {
+        if (d <= this.now) {
+          t.tick(this.now);
+          this.dirty.add(t);
+        }
       }
     }
     throw new Error('simulation did not settle');
