@@ -5,11 +5,12 @@
  *    field set as if MESSAGE-INTEGRITY were the last attribute;
  *  - MESSAGE-INTEGRITY-SHA256: the same with HMAC-SHA256 (possibly truncated to 16..32 bytes);
  *  - FINGERPRINT: CRC-32 of the message up to the attribute XOR 0x5354554E.
- * The patched length is hashed as a separate 2-byte piece, so the message is never copied.
+ * The received bytes are never modified (see hmac.ts for how the patched length is hashed).
  */
-import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { FINGERPRINT_XOR, HEADER_LENGTH } from './constants.js';
 import { crc32 } from './crc32.js';
+import { hmacPatched } from './hmac.js';
 import type { StunMessage } from './message.js';
 import { saslprep } from './saslprep.js';
 import { utf8 } from './text.js';
@@ -31,26 +32,17 @@ export function longTermKey(username: string, realm: string, password: string): 
   return new Uint8Array(h.buffer, h.byteOffset, h.length);
 }
 
-const patchedLength = new Uint8Array(2);
-
-/** HMAC over raw[0, attrOffset) with the length field replaced by `length`. */
-function hmacInPlace(algorithm: 'sha1' | 'sha256', key: StunKey, raw: Uint8Array, attrOffset: number, length: number): Buffer {
-  patchedLength[0] = length >> 8;
-  patchedLength[1] = length & 0xff;
-  return createHmac(algorithm, key).update(raw.subarray(0, 2)).update(patchedLength).update(raw.subarray(4, attrOffset)).digest();
-}
-
 /**
  * Computes the MESSAGE-INTEGRITY value for a message whose MESSAGE-INTEGRITY header sits at
  * `attrOffset` (used by the writer and the verifier).
  */
 export function computeMessageIntegrity(raw: Uint8Array, attrOffset: number, key: StunKey): Buffer {
-  return hmacInPlace('sha1', key, raw, attrOffset, attrOffset + 24 - HEADER_LENGTH);
+  return hmacPatched('sha1', key, raw, attrOffset, attrOffset + 24 - HEADER_LENGTH);
 }
 
 /** HMAC-SHA256 for a MESSAGE-INTEGRITY-SHA256 whose header is at `attrOffset` with a value of `valueLength` bytes. */
 export function computeMessageIntegritySha256(raw: Uint8Array, attrOffset: number, valueLength: number, key: StunKey): Buffer {
-  return hmacInPlace('sha256', key, raw, attrOffset, attrOffset + 4 + valueLength - HEADER_LENGTH);
+  return hmacPatched('sha256', key, raw, attrOffset, attrOffset + 4 + valueLength - HEADER_LENGTH);
 }
 
 /** FINGERPRINT value for a message whose FINGERPRINT header is at `attrOffset` and whose length field already covers it. */

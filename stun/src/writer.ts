@@ -28,6 +28,25 @@ export interface StunWriterOptions {
 
 const MASK_32 = 0xffffffffn;
 
+/**
+ * Output pool for `finish()`: each message is copied into a shared slab, as Node's Buffer pool
+ * does, because a fresh ArrayBuffer per message costs more than writing the message. A message
+ * keeps its slab (16 KiB) alive while referenced; large messages get their own buffer.
+ */
+const SLAB_SIZE = 16384;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+function allocateOutput(n: number): Uint8Array {
+  if (n > SLAB_SIZE >> 3) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  slabUsed += (n + 7) & ~7;
+  return out;
+}
+
 export class StunWriter {
   private buf: Uint8Array;
   private pos = 0;
@@ -278,10 +297,14 @@ export class StunWriter {
     this.buf[3] = len & 0xff;
   }
 
-  /** Finishes the message and returns a copy the caller owns. */
+  /**
+   * Finishes the message and returns a copy the caller owns (a view into a pooled slab: its
+   * `.buffer` is shared with other messages, its bytes are not).
+   */
   finish(options: StunFinishOptions = {}): Uint8Array {
     this.seal(options);
-    const out = this.buf.slice(0, this.pos);
+    const out = allocateOutput(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return out;
   }
