@@ -549,6 +549,7 @@ export class IceAgent {
       if (code === ROLE_CONFLICT && !ctx.consent && !this.settings.lite) {
         // §7.2.5.1: switch to the role opposite to the one in the request, retry the pair.
         this.switchRole(!ctx.controlling);
+        if (pair.state === 'in-progress') pair.state = 'waiting';
         this.checklist.trigger(pair);
         return;
       }

@@ -7,6 +7,8 @@ import type { SimNetwork, Ticker } from './network.js';
 
 export class SimAgent implements Ticker {
   readonly events: IceEvent[] = [];
+  /** Connection-state changes with the virtual time they happened at. */
+  readonly timeline: { at: number; state: string }[] = [];
   readonly received: Uint8Array[] = [];
   onEvent: ((e: IceEvent, now: number) => void) | undefined;
 
@@ -39,6 +41,7 @@ export class SimAgent implements Ticker {
         e = { ...e, data: e.data.slice() };
       }
       this.events.push(e);
+      if (e.type === 'connection-state') this.timeline.push({ at: now, state: e.state });
       this.onEvent?.(e, now);
     }
   }

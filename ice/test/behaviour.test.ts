@@ -1,0 +1,147 @@
+// Role conflict, ICE restart, consent freshness and keepalives on the virtual clock.
+import t from 'tap';
+import { decodeStun, StunClass, type TransportAddress } from '@tsrtc/stun';
+import { IceAgent, type IceSettings } from '../src/index.js';
+import { SimAgent, connected, signal } from './sim/harness.js';
+import { SimNetwork } from './sim/network.js';
+
+const v4 = (address: string, port: number): TransportAddress => ({ family: 4, address, port });
+const isUp = (s: string): boolean => s === 'connected' || s === 'completed';
+
+function pair(seed: number, sa: Partial<IceSettings>, sb: Partial<IceSettings>) {
+  const net = new SimNetwork(seed);
+  const a = new SimAgent(net, new IceAgent({ random: net.rng.fill, ...sa }, 0), [v4('198.51.100.1', 5000)]);
+  const b = new SimAgent(net, new IceAgent({ random: net.rng.fill, ...sb }, 0), [v4('198.51.100.2', 6000)]);
+  signal(a, b);
+  a.start();
+  b.start();
+  return { net, a, b };
+}
+
+for (const [label, role] of [
+  ['both controlling', true],
+  ['both controlled', false],
+] as const) {
+  for (const seed of [1, 2, 3]) {
+    t.test(`role conflict (${label}, seed ${seed}) resolves by tie-breaker (RFC 8445 §7.3.1.1)`, async (t) => {
+      const { net, a, b } = pair(seed, { controlling: role }, { controlling: role });
+      net.run(10_000, connected(a, b));
+      t.ok(isUp(a.state) && isUp(b.state), 'both connected');
+      t.not(a.agent.role, b.agent.role, 'roles differ after the conflict');
+      const winner = a.agent.tieBreaker > b.agent.tieBreaker ? a : b;
+      t.equal(winner.agent.role, 'controlling', 'the larger tie-breaker controls');
+      t.ok(a.agent.stats().roleConflicts + b.agent.stats().roleConflicts >= 1, 'conflict counted');
+      t.ok([...a.events, ...b.events].some((e) => e.type === 'role'), 'role change event');
+      t.same(a.agent.selectedPair()?.remoteAddress, b.sockets[0]);
+    });
+  }
+}
+
+t.test('ICE restart: new credentials, data keeps flowing, then a new selected pair', async (t) => {
+  const { net, a, b } = pair(4, { controlling: true }, {});
+  net.run(10_000, connected(a, b));
+  t.ok(isUp(a.state) && isUp(b.state));
+  const oldUfrag = a.agent.localUfrag;
+  const selectedBefore = a.events.filter((e) => e.type === 'selected-pair').length;
+  a.agent.restart(net.now);
+  b.agent.restart(net.now);
+  t.not(a.agent.localUfrag, oldUfrag, 'new ufrag');
+  // The layers above keep sending over the old pair while the new checks run.
+  t.ok(a.agent.send(Uint8Array.of(23, 1), net.now), 'send still works mid-restart');
+  a.agent.setRemoteCredentials(b.agent.localUfrag, b.agent.localPwd, net.now);
+  b.agent.setRemoteCredentials(a.agent.localUfrag, a.agent.localPwd, net.now);
+  a.drain(net.now);
+  b.drain(net.now);
+  net.run(net.now + 10_000, () => a.events.filter((e) => e.type === 'selected-pair').length > selectedBefore && isUp(b.state));
+  t.same(b.received.map((d) => [...d]), [[23, 1]], 'data sent during the restart arrived');
+  t.ok(a.events.filter((e) => e.type === 'selected-pair').length > selectedBefore, 'new selected-pair after restart');
+  t.ok(isUp(a.state) && isUp(b.state));
+  t.notOk(a.timeline.some((x) => x.state === 'failed' || x.state === 'closed'), 'never failed');
+  const candidatesAfter = a.events.filter((e) => e.type === 'candidate' && e.candidate.ufrag === a.agent.localUfrag);
+  t.equal(candidatesAfter.length, 1, 'host candidate re-announced with the new ufrag');
+  // old credentials are refused now
+  t.ok(a.agent.send(Uint8Array.of(23, 2), net.now));
+  a.drain(net.now);
+  net.run(net.now + 100);
+  t.same(b.received.at(-1), Uint8Array.of(23, 2));
+});
+
+t.test('consent freshness (RFC 7675): disconnected after ~5 s, back on recovery, failed after 30 s', async (t) => {
+  const { net, a, b } = pair(5, { controlling: true }, {});
+  net.run(10_000, connected(a, b));
+  net.run(net.now + 20_000); // steady consent for a while
+  t.ok(isUp(a.state) && isUp(b.state), 'consent checks keep the pair alive');
+  const checks = a.agent.stats().checksSent;
+  t.ok(checks >= 8, `consent checks sent every ~2 s (${checks} checks)`);
+  // Cut the path.
+  const cut = net.now;
+  net.conditions.loss = 1;
+  net.run(cut + 10_000);
+  const down = a.timeline.find((x) => x.at > cut && x.state === 'disconnected');
+  t.ok(down, 'disconnected');
+  t.ok(down!.at - cut <= 5_000 && down!.at - cut >= 2_000, `disconnected ${down!.at - cut} ms after the cut`);
+  t.equal(b.state, 'disconnected');
+  // Heal: the next consent response restores 'connected'.
+  net.conditions.loss = 0;
+  net.run(net.now + 5_000);
+  t.ok(isUp(a.state), `a recovered (${a.state})`);
+  t.ok(isUp(b.state), `b recovered (${b.state})`);
+  // Cut for good.
+  const cut2 = net.now;
+  net.conditions.loss = 1;
+  net.run(cut2 + 40_000);
+  const failed = a.timeline.find((x) => x.at > cut2 && x.state === 'failed');
+  t.ok(failed, 'failed');
+  t.ok(failed!.at - cut2 <= 30_000 && failed!.at - cut2 >= 27_000, `failed ${failed!.at - cut2} ms after the cut`);
+  t.notOk(a.agent.send(Uint8Array.of(23), net.now), 'no data once consent expired');
+  t.equal(a.agent.nextDeadline(), undefined, 'nothing more to do');
+});
+
+t.test('lite agent: disconnected when the peer stops checking; keepalive indications', async (t) => {
+  const net = new SimNetwork(6);
+  const lite = new IceAgent({ lite: true, random: net.rng.fill }, 0);
+  const peer = new IceAgent({ controlling: true, random: net.rng.fill, consentInterval: 2000 }, 0);
+  const server = new SimAgent(net, lite, [v4('192.0.2.1', 443)]);
+  const client = new SimAgent(net, peer, [v4('198.51.100.7', 5000)]);
+  signal(server, client);
+  server.start();
+  client.start();
+  net.run(10_000, connected(server, client));
+  t.equal(lite.connectionState, 'connected');
+  t.equal(lite.role, 'controlled');
+  t.equal(lite.localCandidates().length, 1);
+  // The browser goes silent (its process froze): no more checks; record what reaches it.
+  const sent: Uint8Array[] = [];
+  net.bind(v4('198.51.100.7', 5000), (d) => sent.push(d));
+  const quiet = net.now;
+  client.agent.close(net.now);
+  net.run(quiet + 20_000);
+  const down = server.timeline.find((x) => x.state === 'disconnected');
+  t.ok(down && down.at - quiet >= 10_000 && down.at - quiet <= 12_100, `lite disconnected ${down && down.at - quiet} ms after the last check`);
+  const indications = sent.filter((d) => decodeStun(d).messageClass === StunClass.INDICATION).length;
+  t.equal(indications, 1, 'one Binding indication keepalive in 20 s (RFC 8445 §11, every 15 s)');
+  net.run(net.now + 20_000);
+  t.equal(lite.connectionState, 'failed');
+});
+
+t.test('lite agent never sends checks and ignores remote candidates for checking', async (t) => {
+  const lite = new IceAgent({ lite: true, controlling: true, random: () => {} }, 0);
+  t.equal(lite.role, 'controlled', 'lite is always controlled');
+  lite.addLocalAddress(v4('192.0.2.1', 443), 0);
+  lite.setRemoteCredentials('abcd', 'abcdefghijklmnopqrstuvwxyz');
+  lite.addRemoteCandidate({ foundation: '1', component: 1, transport: 'udp', priority: 1, address: '198.51.100.1', port: 1, type: 'host' }, 0);
+  for (let now = 0; now < 5000; now += 10) lite.handleTimeout(now);
+  let sent = 0;
+  while (lite.pollTransmit()) sent++;
+  t.equal(sent, 0);
+});
+
+t.test('API misuse throws IceError', async (t) => {
+  t.throws(() => new IceAgent({} as IceSettings, 0), { name: 'IceError', code: 'bad-settings' });
+  t.throws(() => new IceAgent({ random: () => {}, localUfrag: 'a b' }, 0), { code: 'bad-credentials' });
+  const agent = new IceAgent({ random: (o) => o.fill(65) }, 0);
+  t.throws(() => agent.setRemoteCredentials('ab', 'short'), { code: 'bad-credentials' });
+  agent.close(0);
+  t.throws(() => agent.addLocalAddress(v4('1.2.3.4', 5), 0), { code: 'closed' });
+  t.equal(agent.connectionState, 'closed');
+});
