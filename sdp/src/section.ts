@@ -12,7 +12,7 @@ export class SdpSection {
   /** Source text (parsed sections) — unused once `_lines` exists. */
   protected _src: string;
   /** [start, end) pairs of every line of the source text. */
-  protected _offsets: Int32Array | undefined;
+  protected _offsets: readonly number[] | undefined;
   /** Index (0-based) of this section's first line among all the source's lines. */
   protected _first: number;
   protected _count: number;
@@ -22,7 +22,7 @@ export class SdpSection {
   protected _crlf: boolean;
 
   /** @internal Use `parseSdp` or the subclass constructors. */
-  constructor(lines: string[] | undefined, src = '', offsets?: Int32Array, first = 0, count = 0, crlf = false) {
+  constructor(lines: string[] | undefined, src = '', offsets?: readonly number[], first = 0, count = 0, crlf = false) {
     this._lines = lines;
     this._crlf = crlf;
     this._src = src;
@@ -120,7 +120,7 @@ export class SdpSection {
 
   /** Appends `a=<name>` or `a=<name>:<value>`. */
   addAttribute(name: string, value?: string): this {
-    this.lines.push(value === undefined ? `a=${name}` : `a=${name}:${value}`);
+    this.lines.push(attributeLine(name, value));
     return this;
   }
 
@@ -138,7 +138,7 @@ export class SdpSection {
   /** Replaces the first `a=<name>` line (or appends one). */
   setAttribute(name: string, value?: string): this {
     const i = this.findAttribute(name, 0);
-    const text = value === undefined ? `a=${name}` : `a=${name}:${value}`;
+    const text = attributeLine(name, value);
     if (i < 0) this.lines.push(text);
     else this.lines[i] = text;
     return this;
@@ -176,9 +176,9 @@ export class SdpSection {
     throw new SdpError(code, message, this.lineNumber(i));
   }
 
-  /** @internal True while the section is read from the parsed text. */
-  _isSourceBacked(): boolean {
-    return this._lines === undefined;
+  /** @internal The materialised (possibly edited) lines, or undefined while read from the source. */
+  _editedLines(): readonly string[] | undefined {
+    return this._lines;
   }
 
   /** @internal */
@@ -188,4 +188,12 @@ export class SdpSection {
     // Lines are contiguous in the source and each ends in CRLF: the span is the written form.
     return this._src.slice(o[2 * this._first], o[2 * (this._first + this._count - 1) + 1] + 2);
   }
+}
+
+/** `a=<name>[:<value>]`, refusing what would not parse back as one attribute line. */
+function attributeLine(name: string, value: string | undefined): string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9!#$%&'*+\-.^_`{|}~]+$/.test(name)) throw new SdpError('bad-argument', `attribute name ${JSON.stringify(String(name))} is not a token`);
+  if (value === undefined) return `a=${name}`;
+  if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new SdpError('bad-argument', `a=${name} value must be a string without CR, LF or NUL`);
+  return `a=${name}:${value}`;
 }

@@ -1,7 +1,10 @@
 /**
  * writeSdp: the canonical text, CRLF after every line (RFC 8866 §5). A section still read from
- * CRLF source text is copied as one span; other sections are written line by line, each line
- * checked to be `<letter>=<value>` without CR, LF or NUL so that no edit can inject lines.
+ * CRLF source text is copied as one span; other sections are written line by line.
+ *
+ * Lines that came from parsed text cannot hold an LF. Lines set by the caller are checked to be
+ * `<letter>=<value>` without LF, so no edit can inject a line (RFC 8866 §5 ends lines with
+ * CRLF and parsers, browsers' included, split at LF; a lone CR ends nothing).
  */
 import { SdpError } from './errors.js';
 import type { SdpSection } from './section.js';
@@ -18,18 +21,22 @@ function sectionText(s: SdpSection): string {
   const span = s._canonicalText();
   if (span !== undefined) return span;
   let out = '';
-  const n = s.lineCount;
-  for (let i = 0; i < n; i++) {
-    const line = s.line(i);
-    checkLine(line);
+  const lines = s._editedLines();
+  if (lines === undefined) {
+    // Read from LF-only source text: every line is already well-formed.
+    const n = s.lineCount;
+    for (let i = 0; i < n; i++) out += s.line(i) + '\r\n';
+    return out;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const t = typeof line === 'string' ? line.charCodeAt(0) : 0;
+    if (t < 0x61 || t > 0x7a || line.charCodeAt(1) !== 0x3d || line.indexOf('\n') !== -1) badLine(line);
     out += line + '\r\n';
   }
   return out;
 }
 
-function checkLine(line: string): void {
-  const t = typeof line === 'string' ? line.charCodeAt(0) : 0;
-  if (!(t >= 0x61 && t <= 0x7a) || line.charCodeAt(1) !== 0x3d || line.indexOf('\n') !== -1 || line.indexOf('\r') !== -1 || line.indexOf('\u0000') !== -1) {
-    throw new SdpError('bad-argument', `cannot write ${JSON.stringify(String(line).slice(0, 40))}: a line is <letter>=<value> without CR, LF or NUL`);
-  }
+function badLine(line: unknown): never {
+  throw new SdpError('bad-argument', `cannot write ${JSON.stringify(String(line).slice(0, 40))}: a line is <letter>=<value> without LF`);
 }
