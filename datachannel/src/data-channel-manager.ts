@@ -289,6 +289,13 @@ export class DataChannelManager {
           if (channel.incomingReset) this.finish(channel);
         }
         return;
+      case 'streams-reset-failed':
+        // RFC 6525 §5.2.4: the peer refused; the channel cannot carry data any more either way
+        for (const id of event.streamIds) {
+          const channel = this.byId.get(id);
+          if (channel !== undefined && channel.resetRequested) this.finish(channel);
+        }
+        return;
       case 'buffered-amount-low': {
         const channel = this.byId.get(event.streamId);
         if (channel !== undefined && channel.state !== 'closed') this.events.push({ type: 'buffered-amount-low', channel });

@@ -45,6 +45,8 @@ export type IceAgentEvent =
   | { type: 'gathering-state'; state: RTCIceGatheringState }
   | { type: 'connection-state'; state: RTCIceConnectionState }
   | { type: 'selected-pair'; local: IceCandidateFields; remote: IceCandidateFields }
+  /** the ICE role changed after a role conflict (RFC 8445 §7.3.1.1) */
+  | { type: 'role'; role: 'controlling' | 'controlled' }
   | { type: 'data'; data: Uint8Array };
 
 export interface IceAgentSettingsPort {

@@ -594,6 +594,8 @@ export class PeerConnectionCore {
         this.selectedLocal = e.local;
         this.selectedRemote = e.remote;
         return;
+      case 'role':
+        return;
     }
   }
 

@@ -35,6 +35,8 @@ export type SctpTransportEvent =
   | { type: 'message'; streamId: number; ppid: number; data: Uint8Array }
   | { type: 'stream-reset'; streamIds: number[] }
   | { type: 'streams-reset-done'; streamIds: number[] }
+  /** the peer refused our outgoing reset (RFC 6525 result code) */
+  | { type: 'streams-reset-failed'; streamIds: number[]; result: number }
   | { type: 'buffered-amount-low'; streamId: number }
   | { type: 'closed' }
   | { type: 'aborted'; reason: string };

@@ -1,0 +1,255 @@
+/**
+ * The IO driver: the only code of the stack that owns sockets and a timer.
+ *
+ *   datagram in → router (feeds one connection) → drain its transmits to the sockets →
+ *   let it dispatch its events to user code → drain again → re-arm ONE timer for the earliest
+ *   deadline of all connections.
+ *
+ * One `UdpDriver` serves one `RTCPeerConnection` (a socket per local address) or a whole
+ * server endpoint (one socket, many connections). No closure is created per packet: each
+ * socket has one bound receive handler, sends pass no callback.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
+import type { IceTransmit, TransportAddress } from '../engines.js';
+import { monotonicNow, secureRandom } from './clock.js';
+import { DeadlineHeap, type Scheduled } from './deadline-heap.js';
+
+/** What the driver drives: a sans-IO connection plus a way to hand events to user code. */
+export interface DrivenConnection extends Scheduled {
+  handleTimeout(now: number): void;
+  nextDeadline(): number | undefined;
+  pollTransmit(): IceTransmit | undefined;
+  /** Dispatch queued events to user code (after transmits are flushed). True if any ran. */
+  dispatchEvents(): boolean;
+}
+
+/** Routes one received datagram, feeds it to its connection and returns that connection (or undefined: dropped). */
+export type PacketRouter = (bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number) => DrivenConnection | undefined;
+
+export interface UdpDriverOptions {
+  /**
+   * Local addresses to bind, one socket each (default: 127.0.0.1 plus every non-internal IPv4
+   * interface). '0.0.0.0' / '::' bind one wildcard socket whose host addresses are
+   * `announcedAddresses`.
+   */
+  addresses?: string[];
+  /** port for every socket (default 0: ephemeral, one per socket) */
+  port?: number;
+  /** with a wildcard bind: the addresses ICE announces (default: 127.0.0.1 + non-internal IPv4) */
+  announcedAddresses?: string[];
+}
+
+/** 127.0.0.1 plus the machine's non-internal IPv4 interface addresses. */
+export function defaultHostAddresses(): string[] {
+  const out = ['127.0.0.1'];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) {
+      if (i.family === 'IPv4' && !i.internal && !out.includes(i.address)) out.push(i.address);
+    }
+  }
+  return out;
+}
+
+interface BoundSocket {
+  socket: Socket;
+  /** the host addresses this socket stands for (one, or the announced ones of a wildcard bind) */
+  locals: TransportAddress[];
+}
+
+const familyOf = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
+const isLoopback = (address: string): boolean => address.startsWith('127.') || address === '::1';
+
+export interface UdpDriverStats {
+  datagramsReceived: number;
+  datagramsSent: number;
+  datagramsDropped: number;
+  sendErrors: number;
+  timerFires: number;
+}
+
+export class UdpDriver {
+  router: PacketRouter = () => undefined;
+  readonly random = secureRandom;
+  private readonly sockets: BoundSocket[] = [];
+  private readonly socketByLocal = new Map<string, Socket>();
+  private readonly heap = new DeadlineHeap<DrivenConnection>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private readonly pending = new Set<DrivenConnection>();
+  private flushQueued = false;
+  private closed = false;
+  private readonly counters: UdpDriverStats = { datagramsReceived: 0, datagramsSent: 0, datagramsDropped: 0, sendErrors: 0, timerFires: 0 };
+  private readonly onTimer = (): void => this.fireTimers();
+  private readonly flushPending = (): void => {
+    this.flushQueued = false;
+    const list = [...this.pending];
+    this.pending.clear();
+    for (const c of list) this.service(c);
+  };
+
+  /** Bind the sockets. Rejects if a bind fails (the sockets bound so far are closed). */
+  static async open(options: UdpDriverOptions = {}): Promise<UdpDriver> {
+    const driver = new UdpDriver();
+    try {
+      for (const address of options.addresses ?? defaultHostAddresses()) {
+        await driver.bind(address, options.port ?? 0, options.announcedAddresses);
+      }
+    } catch (e) {
+      driver.close();
+      throw e;
+    }
+    return driver;
+  }
+
+  now(): number {
+    return monotonicNow();
+  }
+
+  /** Every host address, with its bound port, in preference order. */
+  get localAddresses(): TransportAddress[] {
+    return this.sockets.flatMap((s) => s.locals);
+  }
+
+  stats(): UdpDriverStats {
+    return { ...this.counters };
+  }
+
+  /** Drain a connection: transmits out, events to user code, repeat until quiet; then reschedule it. */
+  service(conn: DrivenConnection): void {
+    for (let round = 0; round < 64; round++) {
+      this.flushTransmits(conn);
+      if (!conn.dispatchEvents()) break;
+    }
+    this.flushTransmits(conn);
+    this.schedule(conn);
+  }
+
+  /** Service `conn` soon (a microtask): used after API calls from user code. */
+  requestService(conn: DrivenConnection): void {
+    this.pending.add(conn);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flushPending);
+  }
+
+  /** Re-read `conn`'s deadline and re-arm the timer. */
+  schedule(conn: DrivenConnection): void {
+    this.heap.schedule(conn, this.closed ? undefined : conn.nextDeadline());
+    this.armTimer();
+  }
+
+  /** Forget a connection's deadline (it was closed). */
+  unschedule(conn: DrivenConnection): void {
+    this.heap.schedule(conn, undefined);
+    this.pending.delete(conn);
+    this.armTimer();
+  }
+
+  /** Close every socket (on the next turn of the event loop, so queued sends still leave). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const sockets = this.sockets.splice(0);
+    setImmediate(() => {
+      for (const s of sockets) {
+        try {
+          s.socket.close();
+        } catch {
+          // already closed
+        }
+      }
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- internals ----
+
+  private async bind(address: string, port: number, announced: string[] | undefined): Promise<void> {
+    const family = familyOf(address);
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, address, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    const bound = socket.address();
+    const wildcard = address === '0.0.0.0' || address === '::';
+    const ips = wildcard ? (announced ?? defaultHostAddresses()).filter((a) => familyOf(a) === family) : [address];
+    const locals = ips.map((ip) => ({ family: familyOf(ip), address: ip, port: bound.port }));
+    const entry: BoundSocket = { socket, locals };
+    this.sockets.push(entry);
+    for (const l of locals) this.socketByLocal.set(`${l.address}|${l.port}`, socket);
+    socket.on('error', () => {
+      this.counters.sendErrors++;
+    });
+    socket.on('message', (msg: Buffer, rinfo: { address: string; family: string; port: number }) => {
+      this.receive(entry, msg, rinfo);
+    });
+  }
+
+  private receive(entry: BoundSocket, msg: Buffer, rinfo: { address: string; family: string; port: number }): void {
+    if (this.closed) return;
+    this.counters.datagramsReceived++;
+    const from: TransportAddress = { family: rinfo.family === 'IPv6' ? 6 : 4, address: rinfo.address, port: rinfo.port };
+    const to = this.localFor(entry, from);
+    const conn = this.router(msg, from, to, monotonicNow());
+    if (conn === undefined) {
+      this.counters.datagramsDropped++;
+      return;
+    }
+    this.service(conn);
+  }
+
+  /** Which host address a datagram reached: exact for per-address sockets; for a wildcard socket, loopback for loopback senders. */
+  private localFor(entry: BoundSocket, from: TransportAddress): TransportAddress {
+    const locals = entry.locals;
+    if (locals.length === 1) return locals[0];
+    const loop = isLoopback(from.address);
+    for (const l of locals) if (isLoopback(l.address) === loop) return l;
+    return locals[0];
+  }
+
+  private flushTransmits(conn: DrivenConnection): void {
+    for (let t = conn.pollTransmit(); t !== undefined; t = conn.pollTransmit()) {
+      const socket = this.socketByLocal.get(`${t.from.address}|${t.from.port}`) ?? this.sockets[0]?.socket;
+      if (socket === undefined || this.closed) return;
+      // engines may reuse their output buffer: hand the socket its own copy
+      socket.send(Buffer.from(t.data), t.to.port, t.to.address);
+      this.counters.datagramsSent++;
+    }
+  }
+
+  private armTimer(): void {
+    if (this.closed) return;
+    const next = this.heap.peek();
+    if (next === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = next;
+    if (next === undefined) return;
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(next - monotonicNow())));
+  }
+
+  private fireTimers(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    this.counters.timerFires++;
+    const now = monotonicNow();
+    // bounded: an engine whose deadline stays in the past cannot spin the loop
+    for (let budget = this.heap.size + 16; budget > 0; budget--) {
+      const conn = this.heap.popDue(now);
+      if (conn === undefined) break;
+      conn.handleTimeout(now);
+      this.service(conn);
+    }
+    this.armTimer();
+  }
+}
