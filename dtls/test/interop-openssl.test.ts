@@ -108,8 +108,9 @@ t.test('tsrtc client ↔ openssl s_server', { skip: haveOpenssl ? false : 'opens
           { address: '127.0.0.1', port: Number(ready[1]) },
         );
         driver.start();
-        const connected = (await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected')) as Extract<DtlsEvent, { type: 'connected' }>;
-        t.equal(connected.type, 'connected', connected.type === 'failed' ? JSON.stringify(connected) : 'connected');
+        const ev = await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected');
+        if (ev.type !== 'connected') return void t.fail(`handshake failed: ${JSON.stringify(ev)}`);
+        const connected: Extract<DtlsEvent, { type: 'connected' }> = ev;
         t.equal(connected.cipherSuite, c.expectSuite ?? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
         t.equal(connected.extendedMasterSecret, true, 'EMS negotiated');
         if (c.expectGroup) t.equal(connected.namedGroup, c.expectGroup);
@@ -159,8 +160,9 @@ t.test('tsrtc server ↔ openssl s_client', { skip: haveOpenssl ? false : 'opens
         const fp = await client.waitLine(/^FINGERPRINT (\S+) (\S+)/, 10_000);
         driver.endpoint.setRemoteFingerprints([{ algorithm: fp[1], value: fp[2] }], driver.now());
         driver.flush();
-        const connected = (await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected')) as Extract<DtlsEvent, { type: 'connected' }>;
-        t.equal(connected.type, 'connected', connected.type === 'failed' ? JSON.stringify(connected) : 'connected');
+        const ev = await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected');
+        if (ev.type !== 'connected') return void t.fail(`handshake failed: ${JSON.stringify(ev)}`);
+        const connected: Extract<DtlsEvent, { type: 'connected' }> = ev;
         t.equal(connected.cipherSuite, c.expectSuite ?? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
         if (c.expectGroup) t.equal(connected.namedGroup, c.expectGroup);
         let got = '';
