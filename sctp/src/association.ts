@@ -435,13 +435,17 @@ export class SctpAssociation {
     const st = this.st;
     st.packetsReceived++;
     st.bytesReceived += bytes.length;
-    if (this.terminated) return void st.droppedOutOfState++;
     const r = this.reader;
     if (r.read(bytes) !== undefined) return void st.droppedMalformed++;
     // RFC 9653 §5.3: a receiver that announced acceptance takes a zero checksum field as valid
     if (!(this.settings.zeroChecksum && r.checksum === 0) && sctpChecksum(bytes) !== r.checksum) return void st.droppedBadChecksum++;
     if (r.dstPort !== this.settings.localPort || r.srcPort !== this.settings.remotePort) return void st.droppedOutOfState++;
     const first = r.type(0);
+    if (this.terminated) {
+      // §8.4 rule 5: a SHUTDOWN-ACK after we closed (our SHUTDOWN-COMPLETE was lost)
+      if (first === ChunkType.SHUTDOWN_ACK) this.raw.push({ vtag: r.verificationTag, chunk: encodeChunk(ChunkType.SHUTDOWN_COMPLETE, 1) });
+      return void st.droppedOutOfState++;
+    }
     if (first === ChunkType.INIT) {
       // RFC 9260 §6.10 / §8.5.1: INIT is alone in its packet, with verification tag 0
       if (r.count !== 1 || r.verificationTag !== 0) return void st.droppedBadTag++;

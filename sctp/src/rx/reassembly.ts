@@ -23,7 +23,10 @@ interface Run {
   ppid: number;
   hasB: boolean;
   hasE: boolean;
-  fragments: Uint8Array[];
+  /** the message so far, when the run starts with the B fragment (grown by INITIAL_GROWTH×) */
+  buf: Uint8Array;
+  /** fragment copies, when the run does not start with B (arrived out of order) */
+  fragments: Uint8Array[] | undefined;
   bytes: number;
   cost: number;
 }
@@ -36,6 +39,9 @@ interface InStream {
 
 /** Accounting overhead per held fragment, so that tiny fragments cannot exhaust memory. */
 export const FRAGMENT_OVERHEAD = 64;
+
+/** A run that starts a message reserves this many times its first fragment, then grows ×4. */
+const INITIAL_GROWTH = 16;
 
 export type AddResult = 'ok' | 'full' | 'too-large';
 
@@ -66,66 +72,98 @@ export class Reassembly {
     const unordered = (flags & 4) !== 0;
     const B = (flags & 2) !== 0;
     const E = (flags & 1) !== 0;
+    const n = payload.length;
     if (B && E) {
-      if (payload.length > this.maxMessageSize) return 'too-large';
+      if (n > this.maxMessageSize) return 'too-large';
       if (unordered) {
         this.out.push({ type: 'message', streamId, ppid, data: payload.slice() });
         return 'ok';
       }
       return this.ordered(streamId, ssn, ppid, payload, true);
     }
-    const cost = payload.length + FRAGMENT_OVERHEAD;
-    if (this.bufferedBytes + cost > this.capBytes) return 'full';
-    let run: Run = {
-      first: tsn,
-      last: tsn,
-      streamId,
-      ssn,
-      unordered,
-      ppid,
-      hasB: B,
-      hasE: E,
-      fragments: [payload.slice()],
-      bytes: payload.length,
-      cost,
-    };
-    this.bufferedBytes += cost;
-    if (!B) {
-      const left = this.byLast.get(tsn - 1);
-      if (left && !left.hasE && this.sameMessage(left, run)) {
-        this.byLast.delete(left.last);
-        this.byFirst.delete(left.first);
-        left.fragments.push(run.fragments[0]);
-        left.last = tsn;
-        left.hasE = E;
-        left.bytes += run.bytes;
-        left.cost += run.cost;
-        run = left;
-      }
+    const left = B ? undefined : this.byLast.get(tsn - 1);
+    if (left && !left.hasE && left.streamId === streamId && left.unordered === unordered && (unordered || left.ssn === ssn)) {
+      // the common case: the next fragment of a message in progress
+      if (left.bytes + n > this.maxMessageSize) return 'too-large';
+      if (!this.append(left, payload)) return 'full';
+      this.byLast.delete(left.last);
+      left.last = tsn;
+      left.hasE = E;
+      return this.settle(left, E);
     }
+    // a new run: growable buffer when it starts a message, else a fragment list
+    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64)) : n;
+    const cost = cap + FRAGMENT_OVERHEAD;
+    if (this.bufferedBytes + cost > this.capBytes) return 'full';
+    this.bufferedBytes += cost;
+    const buf = new Uint8Array(cap);
+    buf.set(payload);
+    const run: Run = { first: tsn, last: tsn, streamId, ssn, unordered, ppid, hasB: B, hasE: E, buf, fragments: B ? undefined : [buf], bytes: n, cost };
+    this.byFirst.set(tsn, run);
+    return this.settle(run, E);
+  }
+
+  /** Appends a copy of `payload` to `run`, growing its buffer; false when over the cap. */
+  private append(run: Run, payload: Uint8Array): boolean {
+    const n = payload.length;
+    if (run.fragments) {
+      const cost = n + FRAGMENT_OVERHEAD;
+      if (this.bufferedBytes + cost > this.capBytes) return false;
+      run.fragments.push(payload.slice());
+      run.bytes += n;
+      run.cost += cost;
+      this.bufferedBytes += cost;
+      return true;
+    }
+    if (run.bytes + n > run.buf.length) {
+      const cap = Math.min(this.maxMessageSize, Math.max(run.bytes + n, run.buf.length * 4));
+      const grow = cap - run.buf.length;
+      if (this.bufferedBytes + grow > this.capBytes) return false;
+      const buf = new Uint8Array(cap);
+      buf.set(run.buf.subarray(0, run.bytes));
+      run.buf = buf;
+      run.cost += grow;
+      this.bufferedBytes += grow;
+    }
+    run.buf.set(payload, run.bytes);
+    run.bytes += n;
+    return true;
+  }
+
+  /**
+   * After `run` grew at its end: merge with the run that follows (a fragment arrived out of
+   * order), deliver when complete, else index by last TSN.
+   */
+  private settle(run: Run, E: boolean): AddResult {
     if (!E) {
-      const right = this.byFirst.get(tsn + 1);
+      const right = this.byFirst.get(run.last + 1);
       if (right && !right.hasB && this.sameMessage(run, right)) {
-        this.byLast.delete(right.last);
+        if (run.bytes + right.bytes > this.maxMessageSize) return 'too-large';
         this.byFirst.delete(right.first);
-        for (const f of right.fragments) run.fragments.push(f);
+        this.byLast.delete(right.last);
+        this.bufferedBytes -= right.cost;
+        for (const f of right.fragments!) {
+          if (!this.append(run, f)) {
+            // over the cap while merging: drop both runs' state (the peer retransmits)
+            this.byFirst.delete(run.first);
+            this.bufferedBytes -= run.cost;
+            return 'ok';
+          }
+        }
         run.last = right.last;
         run.hasE = right.hasE;
-        run.bytes += right.bytes;
-        run.cost += right.cost;
       }
     }
-    if (run.bytes > this.maxMessageSize) return 'too-large';
     if (run.hasB && run.hasE) {
+      this.byFirst.delete(run.first);
       this.bufferedBytes -= run.cost;
-      const data = concat(run.fragments, run.bytes);
+      const data = run.fragments ? concat(run.fragments, run.bytes) : run.buf.subarray(0, run.bytes);
       if (run.unordered) {
         this.out.push({ type: 'message', streamId: run.streamId, ppid: run.ppid, data });
         return 'ok';
       }
       return this.ordered(run.streamId, run.ssn, run.ppid, data, false);
     }
-    this.byFirst.set(run.first, run);
     this.byLast.set(run.last, run);
     return 'ok';
   }
