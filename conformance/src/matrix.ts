@@ -1,0 +1,104 @@
+/** Runs scenarios × peers for each subject and collects one cell per pair. */
+import { PairHistory, ScenarioContext, Skip, type Figures } from './harness.js';
+import type { Scenario } from './scenario.js';
+import type { W3cImplementation } from './peers/implementations.js';
+import { startRemote, type PeerName } from './peers/registry.js';
+import type { RemotePeer } from './peers/types.js';
+import { knownFault } from './known-faults.js';
+
+export type CellStatus = 'pass' | 'fail' | 'skip' | 'peer-fault';
+
+export interface Cell {
+  subject: string;
+  peer: string;
+  scenario: string;
+  status: CellStatus;
+  reason?: string;
+  figures: Figures;
+  notes: string[];
+  ms: number;
+}
+
+export interface PeerInfo { name: string; description: string; startMs?: number; error?: string }
+
+export interface MatrixRun {
+  cells: Cell[];
+  peers: PeerInfo[];
+}
+
+export interface RunOptions {
+  subjects: W3cImplementation[];
+  peers: PeerName[];
+  scenarios: Scenario[];
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+const START_TIMEOUT_MS = 200_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function runCell(subject: W3cImplementation, remote: RemotePeer, scenario: Scenario, quick: boolean, history = new PairHistory()): Promise<Cell> {
+  const ctx = new ScenarioContext(subject, remote, quick, history);
+  const t0 = performance.now();
+  let status: CellStatus = 'pass';
+  let reason: string | undefined;
+  try {
+    await withTimeout(scenario.run(ctx), scenario.timeoutMs, scenario.id);
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof Skip) { status = 'skip'; reason = err.message; } else {
+      reason = err?.message ?? String(e);
+      const fault = remote.name !== subject.name ? knownFault(remote.name, scenario.id, reason) : undefined;
+      if (fault) { status = 'peer-fault'; reason = `${fault.reason} — observed: ${reason}`; } else status = 'fail';
+    }
+  } finally {
+    await ctx.cleanup();
+  }
+  const cell: Cell = { subject: subject.name, peer: remote.name, scenario: scenario.id, status, figures: ctx.figures, notes: ctx.notes, ms: Math.round(performance.now() - t0) };
+  if (reason !== undefined) cell.reason = reason;
+  return cell;
+}
+
+export async function runMatrix(opts: RunOptions): Promise<MatrixRun> {
+  const cells: Cell[] = [];
+  const peers: PeerInfo[] = [];
+  for (const name of opts.peers) {
+    const t0 = performance.now();
+    let remote: RemotePeer;
+    try {
+      remote = await withTimeout(startRemote(name), START_TIMEOUT_MS, `start ${name}`);
+    } catch (e) {
+      const error = (e as Error).message;
+      opts.log(`${name}: did not start: ${error}`);
+      peers.push({ name, description: name, error });
+      for (const subject of opts.subjects) {
+        for (const s of opts.scenarios) cells.push({ subject: subject.name, peer: name, scenario: s.id, status: 'skip', reason: `peer did not start: ${error}`, figures: {}, notes: [], ms: 0 });
+      }
+      continue;
+    }
+    const startMs = Math.round(performance.now() - t0);
+    peers.push({ name, description: remote.description, startMs });
+    opts.log(`== ${name}: ${remote.description} (started in ${startMs} ms)`);
+    try {
+      for (const subject of opts.subjects) {
+        const history = new PairHistory();
+        for (const s of opts.scenarios) {
+          const cell = await runCell(subject, remote, s, opts.quick, history);
+          cells.push(cell);
+          const figs = Object.entries(cell.figures).map(([k, v]) => `${k}=${v}`).join(' ');
+          opts.log(`  ${subject.name} × ${name} ${s.id}: ${cell.status} (${cell.ms} ms)${figs ? ` ${figs}` : ''}${cell.reason ? ` — ${cell.reason}` : ''}`);
+        }
+      }
+    } finally {
+      await withTimeout(remote.dispose(), 20_000, `stop ${name}`).catch((e) => opts.log(`${name}: stop: ${(e as Error).message}`));
+    }
+  }
+  return { cells, peers };
+}
