@@ -3,7 +3,7 @@ import { ByteReader } from './bytes.js';
 import type { DtlsCertificate } from './certificate.js';
 import type { CipherSuite } from './cipher-suites.js';
 import { ClientHandshake } from './client-handshake.js';
-import { ContentType, MAX_PLAINTEXT_LENGTH, ProtocolVersion, RECORD_HEADER_LENGTH } from './constants.js';
+import { ContentType, HandshakeType, MAX_PLAINTEXT_LENGTH, ProtocolVersion, RECORD_HEADER_LENGTH } from './constants.js';
 import { DtlsError } from './errors.js';
 import { matchesFingerprint, type CertificateFingerprint } from './fingerprint.js';
 import { packFlight, type FlightEntry } from './flight.js';
@@ -403,6 +403,16 @@ export class DtlsEndpoint implements HandshakeHost {
         if (!(e instanceof DtlsError)) throw e;
         this.counters.droppedHandshake++;
         return;
+      }
+      if (
+        f.msgType === HandshakeType.client_hello &&
+        f.messageSeq > this.reassembler.nextSeq &&
+        this.handshake instanceof ServerHandshake &&
+        this.handshake.awaitingClientHello
+      ) {
+        // A stateless server takes the ClientHello's message_seq as it comes (e.g. the
+        // cookie-bearing second hello of a client whose first we never saw, RFC 6347 §4.2.2).
+        this.reassembler.reset(f.messageSeq);
       }
       const disposition = this.reassembler.add(f, epoch);
       if (disposition === 'dropped') this.counters.droppedHandshake++;

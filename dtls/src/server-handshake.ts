@@ -43,6 +43,11 @@ export class ServerHandshake extends HandshakeBase {
     return this.state === 'done';
   }
 
+  /** No ClientHello accepted yet (stateless: any message_seq is acceptable for it). */
+  get awaitingClientHello(): boolean {
+    return this.state === 'wait-client-hello';
+  }
+
   handle(msg: HandshakeMessage, now: number): void {
     switch (this.state) {
       case 'wait-client-hello':
