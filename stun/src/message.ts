@@ -35,9 +35,9 @@ export class StunMessage {
   /** Byte offset of the FINGERPRINT attribute header, or -1. */
   readonly fingerprintOffset: number;
   /**
-   * The attribute index: for each attribute that counts (RFC 8489 §14.5: after
-   * MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT; nothing after
-   * FINGERPRINT), a (type, value offset, value length) triple.
+   * The attribute index: the header offset of each attribute that counts (RFC 8489 §14.5:
+   * after MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT; nothing after
+   * FINGERPRINT). Type and length are read from the header bytes when needed.
    */
   private readonly index: number[];
   private tid: Uint8Array | undefined;
@@ -71,25 +71,24 @@ export class StunMessage {
 
   /** Number of indexed attributes. */
   get attributeCount(): number {
-    return this.index.length / 3;
+    return this.index.length;
   }
 
   /** Type of the i-th indexed attribute (wire order). */
   attributeType(i: number): number {
-    return this.index[3 * i];
+    const p = this.index[i];
+    return (this.raw[p] << 8) | this.raw[p + 1];
   }
 
   /** Value of the i-th indexed attribute (a view, padding excluded). */
   attributeValue(i: number): Uint8Array {
-    const o = this.index[3 * i + 1];
-    return this.raw.subarray(o, o + this.index[3 * i + 2]);
+    const p = this.index[i];
+    return this.raw.subarray(p + 4, p + 4 + this.lengthAt(p));
   }
 
   /** Every indexed attribute in wire order, unknown ones included (values are views). */
   *attributes(): IterableIterator<{ type: number; value: Uint8Array }> {
-    for (let i = 0; i < this.index.length; i += 3) {
-      yield { type: this.index[i], value: this.raw.subarray(this.index[i + 1], this.index[i + 1] + this.index[i + 2]) };
-    }
+    for (let i = 0; i < this.index.length; i++) yield { type: this.attributeType(i), value: this.attributeValue(i) };
   }
 
   /** Whether an attribute of this type is present. */
@@ -99,27 +98,36 @@ export class StunMessage {
 
   /** Value of the first attribute of this type (a view), or undefined. */
   attribute(type: number): Uint8Array | undefined {
-    const i = this.find(type);
-    if (i < 0) return undefined;
-    const o = this.index[i + 1];
-    return this.raw.subarray(o, o + this.index[i + 2]);
+    const p = this.find(type);
+    if (p < 0) return undefined;
+    return this.raw.subarray(p + 4, p + 4 + this.lengthAt(p));
   }
 
-  /** Index (into `index`) of the first attribute of a type, or -1. */
+  /** Header offset of the first indexed attribute of a type, or -1. */
   private find(type: number): number {
     const idx = this.index;
-    for (let i = 0; i < idx.length; i += 3) if (idx[i] === type) return i;
+    const raw = this.raw;
+    const hi = type >> 8;
+    const lo = type & 0xff;
+    for (let i = 0; i < idx.length; i++) {
+      const p = idx[i];
+      if (raw[p + 1] === lo && raw[p] === hi) return p;
+    }
     return -1;
+  }
+
+  /** Value length of the attribute whose header is at p. */
+  private lengthAt(p: number): number {
+    return (this.raw[p + 2] << 8) | this.raw[p + 3];
   }
 
   /** Value offset of a fixed-size attribute, -1 if absent; throws if its size is wrong. */
   private fixed(type: number, size: number): number {
-    const i = this.find(type);
-    if (i < 0) return -1;
-    if (this.index[i + 2] !== size) {
-      throw new StunError('bad-attribute', `attribute 0x${type.toString(16)} has ${this.index[i + 2]} bytes, expected ${size}`, this.index[i + 1] - 4);
-    }
-    return this.index[i + 1];
+    const p = this.find(type);
+    if (p < 0) return -1;
+    const len = this.lengthAt(p);
+    if (len !== size) throw new StunError('bad-attribute', `attribute 0x${type.toString(16)} has ${len} bytes, expected ${size}`, p);
+    return p + 4;
   }
 
   private u32(type: number): number | undefined {
@@ -139,16 +147,15 @@ export class StunMessage {
   }
 
   private text(type: number): string | undefined {
-    const i = this.find(type);
-    if (i < 0) return undefined;
-    const o = this.index[i + 1];
-    return readUtf8(this.raw, o, o + this.index[i + 2]);
+    const p = this.find(type);
+    if (p < 0) return undefined;
+    return readUtf8(this.raw, p + 4, p + 4 + this.lengthAt(p));
   }
 
   private address(type: number, xor: boolean): TransportAddress | undefined {
-    const i = this.find(type);
-    if (i < 0) return undefined;
-    return readAddress(this.raw, this.index[i + 1], this.index[i + 2], xor);
+    const p = this.find(type);
+    if (p < 0) return undefined;
+    return readAddress(this.raw, p + 4, this.lengthAt(p), xor);
   }
 
   /** USERNAME (RFC 8489 §14.3); in ICE `<receiver ufrag>:<sender ufrag>`. */
@@ -205,10 +212,10 @@ export class StunMessage {
   }
   /** ERROR-CODE (RFC 8489 §14.8): class × 100 + number, and the UTF-8 reason phrase. */
   errorCode(): StunErrorCodeValue | undefined {
-    const i = this.find(StunAttr.ERROR_CODE);
-    if (i < 0) return undefined;
-    const o = this.index[i + 1];
-    const len = this.index[i + 2];
+    const p = this.find(StunAttr.ERROR_CODE);
+    if (p < 0) return undefined;
+    const o = p + 4;
+    const len = this.lengthAt(p);
     if (len < 4) throw new StunError('bad-attribute', `ERROR-CODE of ${len} bytes`, o - 4);
     const cls = this.raw[o + 2] & 0x07;
     const num = this.raw[o + 3];
@@ -217,10 +224,10 @@ export class StunMessage {
   }
   /** UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): the list of 16-bit types. */
   unknownAttributes(): number[] | undefined {
-    const i = this.find(StunAttr.UNKNOWN_ATTRIBUTES);
-    if (i < 0) return undefined;
-    const o = this.index[i + 1];
-    const len = this.index[i + 2];
+    const p = this.find(StunAttr.UNKNOWN_ATTRIBUTES);
+    if (p < 0) return undefined;
+    const o = p + 4;
+    const len = this.lengthAt(p);
     if (len & 1) throw new StunError('bad-attribute', `UNKNOWN-ATTRIBUTES of ${len} bytes`, o - 4);
     const out: number[] = [];
     for (let p = o; p < o + len; p += 2) out.push((this.raw[p] << 8) | this.raw[p + 1]);
@@ -291,7 +298,7 @@ export function decodeStun(bytes: Uint8Array): StunMessage {
     // MESSAGE-INTEGRITY-SHA256 and FINGERPRINT; nothing may follow FINGERPRINT.
     const counts = fp < 0 && (type === StunAttr.FINGERPRINT || (mi256 < 0 && (mi < 0 || type === StunAttr.MESSAGE_INTEGRITY_SHA256)));
     if (counts) {
-      index.push(type, v, len);
+      index.push(p);
       if (type === StunAttr.MESSAGE_INTEGRITY) mi = p;
       else if (type === StunAttr.MESSAGE_INTEGRITY_SHA256) mi256 = p;
       else if (type === StunAttr.FINGERPRINT) fp = p;

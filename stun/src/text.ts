@@ -5,18 +5,20 @@
 const decoder = new TextDecoder('utf-8'); // not fatal: invalid sequences become U+FFFD
 const encoder = new TextEncoder();
 
+const fromCharCode = String.fromCharCode;
+
 /** Decodes raw[start, end) as UTF-8. Never throws. */
 export function readUtf8(raw: Uint8Array, start: number, end: number): string {
-  if (end - start <= 32) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const b = raw[i];
-      if (b >= 0x80) return decoder.decode(raw.subarray(start, end));
-      s += String.fromCharCode(b);
-    }
-    return s;
+  if (end - start > 64) return decoder.decode(raw.subarray(start, end));
+  for (let i = start; i < end; i++) if (raw[i] >= 0x80) return decoder.decode(raw.subarray(start, end));
+  // ASCII: eight characters per call, then the rest one by one
+  let s = '';
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    s += fromCharCode(raw[i], raw[i + 1], raw[i + 2], raw[i + 3], raw[i + 4], raw[i + 5], raw[i + 6], raw[i + 7]);
   }
-  return decoder.decode(raw.subarray(start, end));
+  for (; i < end; i++) s += fromCharCode(raw[i]);
+  return s;
 }
 
 /** UTF-8 length of a string, without encoding it. */
