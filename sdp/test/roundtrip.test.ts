@@ -1,0 +1,81 @@
+// write → parse is identity on the model (the lines), and parse → write is identity on the
+// text, over generated descriptions; typed getters agree between parsed (zero-copy) and
+// built (string-array) descriptions.
+import fc from 'fast-check';
+import t from 'tap';
+import { MediaDescription, parseSdp, SessionDescription, writeSdp } from '@tsrtc/sdp';
+import { modelArb, modelText } from './arbitraries.js';
+
+function typed(d: SessionDescription): unknown {
+  return {
+    origin: d.origin,
+    groups: d.groups,
+    lite: d.iceLite,
+    ufrag: d.iceUfrag,
+    fps: d.fingerprints,
+    setup: d.setup,
+    dir: d.direction,
+    media: d.media.map((m) => ({
+      line: m.mediaLine,
+      mid: m.mid,
+      ice: m.iceParameters(),
+      dtls: m.dtlsParameters(),
+      cands: m.candidates,
+      eoc: m.endOfCandidates,
+      mms: m.maxMessageSize,
+      sctp: m.sctpPort,
+      dir: m.effectiveDirection(),
+    })),
+  };
+}
+
+t.test('write → parse is identity on the model; parse → write is identity on the text', async (t) => {
+  let runs = 0;
+  fc.assert(
+    fc.property(modelArb, (model) => {
+      const built = new SessionDescription(model.session, model.media.map((lines) => new MediaDescription(lines)));
+      const text = writeSdp(built);
+      if (text !== modelText(model)) return false;
+      const parsed = parseSdp(text);
+      if (JSON.stringify(parsed.lines) !== JSON.stringify(model.session)) return false;
+      if (JSON.stringify(parsed.media.map((m) => m.lines)) !== JSON.stringify(model.media)) return false;
+      runs++;
+      return writeSdp(parseSdp(text)) === text;
+    }),
+    { numRuns: 3000, seed: 8866 },
+  );
+  t.equal(runs, 3000);
+});
+
+t.test('typed getters read the same values from parsed text and from built lines', async (t) => {
+  fc.assert(
+    fc.property(modelArb, (model) => {
+      const built = new SessionDescription(model.session, model.media.map((lines) => new MediaDescription(lines)));
+      const parsed = parseSdp(writeSdp(built));
+      t.strictSame(typed(parsed), typed(built));
+      const lf = parseSdp(writeSdp(built).replaceAll('\r\n', '\n'));
+      t.strictSame(typed(lf), typed(built));
+    }),
+    { numRuns: 500, seed: 8829 },
+  );
+});
+
+t.test('edits through the section API are written and parsed back', async (t) => {
+  const d = parseSdp(modelText({ session: ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0'], media: [['m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=mid:0']] }));
+  d.media[0].setAttribute('max-message-size', '1024').addAttribute('end-of-candidates').setAttribute('mid', 'data');
+  d.addAttribute('ice-lite');
+  const back = parseSdp(writeSdp(d));
+  t.equal(back.media[0].maxMessageSize, 1024);
+  t.equal(back.media[0].endOfCandidates, true);
+  t.equal(back.media[0].mid, 'data');
+  t.equal(back.iceLite, true);
+  t.equal(back.media[0].removeAttribute('end-of-candidates'), 1);
+  t.equal(back.media[0].endOfCandidates, false);
+  t.throws(() => d.media[0].setAttribute('mid', 'x\r\na=ice-lite'), { code: 'bad-argument' });
+  t.throws(() => d.media[0].addAttribute('bad name'), { code: 'bad-argument' });
+  d.media[0].lines.push('a=ok\na=injected');
+  t.throws(() => writeSdp(d), { code: 'bad-argument' }, 'the writer refuses a line with LF');
+  d.media[0].lines.pop();
+  d.media[0].lines.push('not a line');
+  t.throws(() => writeSdp(d), { code: 'bad-argument' });
+});
