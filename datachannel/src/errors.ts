@@ -24,3 +24,13 @@ export class DataChannelError extends Error {
 export function domException(name: string, message: string): DOMException {
   return new DOMException(message, name);
 }
+
+/**
+ * A copy of `bytes` that owns its memory. (`Buffer#slice` returns a view, so `.slice()` is not a
+ * copy when a Node Buffer from a socket flows through the layers.)
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}

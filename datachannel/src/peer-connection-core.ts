@@ -15,7 +15,7 @@
  * Nothing here reads a clock, arms a timer or owns a socket: the driver does (see driver/).
  */
 import { DataChannelManager, type DataChannelManagerEvent, type DataChannelManagerSettings, type DataChannelOptions, type ManagedChannel } from './data-channel-manager.js';
-import { DataChannelError } from './errors.js';
+import { copyBytes, DataChannelError } from './errors.js';
 import type {
   CertificatePort, DtlsEndpointPort, EngineFactory, IceAgentPort, IceCandidateFields, IceTransmit,
   RTCIceConnectionState, RTCIceGatheringState, SctpAssociationPort, TransportAddress,
@@ -24,7 +24,7 @@ import { readRemoteDescription, writeLocalDescription, type RemoteDescriptionInf
 
 export type RTCPeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 export type RTCSignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'closed';
-export type RTCSdpType = 'offer' | 'answer' | 'pranswer' | 'rollback';
+
 export type RTCDtlsTransportState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
 
 export interface PeerConnectionCoreSettings {
@@ -351,6 +351,12 @@ export class PeerConnectionCore {
     return this.events[this.eventHead++];
   }
 
+  /** STUN/TURN servers (resolved by the driver); used when the ICE agent is created. */
+  setIceServers(stunServers: TransportAddress[], turnServers: NonNullable<PeerConnectionCoreSettings['turnServers']>): void {
+    this.settings.stunServers = stunServers;
+    this.settings.turnServers = turnServers;
+  }
+
   // ---- data channels ----
 
   createDataChannel(options: DataChannelOptions, now: number): ManagedChannel {
@@ -431,7 +437,7 @@ export class PeerConnectionCore {
   /** Copy every pending datagram out (used when closing, before the engines are told to stop). */
   private flushInto(out: IceTransmit[]): void {
     for (let t = this.pullFromEngines(); t !== undefined; t = this.pullFromEngines()) {
-      out.push({ data: t.data.slice(), from: t.from, to: t.to });
+      out.push({ data: copyBytes(t.data), from: t.from, to: t.to });
     }
   }
 
@@ -566,7 +572,7 @@ export class PeerConnectionCore {
         if (this.dtls !== undefined) {
           this.dtls.handleDatagram(e.data, now);
         } else if (this.earlyDatagrams.length < this.settings.maxEarlyDatagrams) {
-          this.earlyDatagrams.push(e.data.slice());
+          this.earlyDatagrams.push(copyBytes(e.data));
         }
         return;
       case 'candidate': {

@@ -4,7 +4,7 @@
  * draining), except `close()`, which moves to `closing` at once as the spec says.
  */
 import type { DataChannelManagerEvent, DataChannelReadyState, ManagedChannel } from '../data-channel-manager.js';
-import { DataChannelError } from '../errors.js';
+import { copyBytes, DataChannelError } from '../errors.js';
 import { defineEventHandlers } from './event-handlers.js';
 import { RTCError, RTCErrorEvent } from './events.js';
 
@@ -53,6 +53,7 @@ export class RTCDataChannel extends EventTarget {
   #queue: QueuedSend[] = [];
   #queuedBytes = 0;
   #draining = false;
+  #announced = false;
 
   /** @internal — created by RTCPeerConnection / RtcEndpoint, not by applications */
   constructor(host: ChannelHost, channel: ManagedChannel) {
@@ -144,7 +145,7 @@ export class RTCDataChannel extends EventTarget {
     }
     if (this.#queue.length > 0) {
       this.#checkSize(bytes.length);
-      this.#queue.push({ kind: 'bytes', data: bytes.slice(), binary });
+      this.#queue.push({ kind: 'bytes', data: copyBytes(bytes), binary });
       this.#queuedBytes += bytes.length;
       return;
     }
@@ -162,7 +163,8 @@ export class RTCDataChannel extends EventTarget {
   _dispatch(e: DataChannelManagerEvent): void {
     switch (e.type) {
       case 'open':
-        if (this.#readyState !== 'connecting') return;
+        if (this.#announced || this.#readyState === 'closing' || this.#readyState === 'closed') return;
+        this.#announced = true;
         this.#readyState = 'open';
         this.dispatchEvent(new Event('open'));
         return;
@@ -172,7 +174,7 @@ export class RTCDataChannel extends EventTarget {
         else if (this.#binaryType === 'blob') data = new Blob([e.data]);
         else data = e.data.byteOffset === 0 && e.data.byteLength === e.data.buffer.byteLength
           ? (e.data.buffer as ArrayBuffer)
-          : (e.data.slice().buffer as ArrayBuffer);
+          : (copyBytes(e.data).buffer as ArrayBuffer);
         this.dispatchEvent(new MessageEvent('message', { data }));
         return;
       }
@@ -199,6 +201,11 @@ export class RTCDataChannel extends EventTarget {
       case 'datachannel':
         return;
     }
+  }
+
+  /** @internal — an incoming channel is already open when `datachannel` fires (W3C §6.2 "announce"). */
+  _markOpen(): void {
+    if (this.#readyState === 'connecting') this.#readyState = 'open';
   }
 
   /** @internal */

@@ -1,0 +1,96 @@
+/**
+ * One peer connection as the driver drives it: the sans-IO core, its data-channel wrappers,
+ * and where its non-channel events go. Shared by RTCPeerConnection (one session per driver)
+ * and RtcEndpoint (many sessions on one driver).
+ */
+import type { ManagedChannel } from './data-channel-manager.js';
+import type { DrivenConnection, UdpDriver } from './driver/udp-driver.js';
+import type { IceTransmit } from './engines.js';
+import type { PeerConnectionCore, PeerConnectionCoreEvent } from './peer-connection-core.js';
+import { RTCDataChannel, type ChannelHost } from './w3c/rtc-data-channel.js';
+
+export type SessionEvent = Exclude<PeerConnectionCoreEvent, { channel: ManagedChannel }> | { type: 'datachannel'; channel: RTCDataChannel };
+
+export class PeerSession implements DrivenConnection, ChannelHost {
+  scheduledAt: number | undefined;
+  driver: UdpDriver | undefined;
+  readonly core: PeerConnectionCore;
+  private readonly wrappers = new Map<ManagedChannel, RTCDataChannel>();
+  /** receives every non-channel event, and `datachannel` with the wrapper */
+  onEvent: (e: SessionEvent) => void = () => {};
+
+  constructor(core: PeerConnectionCore) {
+    this.core = core;
+  }
+
+  /** The W3C channel for a manager channel (created on first use). */
+  wrap(channel: ManagedChannel): RTCDataChannel {
+    let w = this.wrappers.get(channel);
+    if (w === undefined) {
+      w = new RTCDataChannel(this, channel);
+      this.wrappers.set(channel, w);
+    }
+    return w;
+  }
+
+  channels(): RTCDataChannel[] {
+    return [...this.wrappers.values()];
+  }
+
+  now(): number {
+    return this.driver?.now() ?? 0;
+  }
+
+  /** After an API call: flush soon (microtask), from the driver. */
+  kick(): void {
+    this.driver?.requestService(this);
+  }
+
+  // ---- DrivenConnection ----
+  handleTimeout(now: number): void {
+    this.core.handleTimeout(now);
+  }
+  nextDeadline(): number | undefined {
+    return this.core.nextDeadline();
+  }
+  pollTransmit(): IceTransmit | undefined {
+    return this.core.pollTransmit();
+  }
+  dispatchEvents(): boolean {
+    let any = false;
+    for (let e = this.core.pollEvent(); e !== undefined; e = this.core.pollEvent()) {
+      any = true;
+      if ('channel' in e) {
+        const w = this.wrap(e.channel);
+        if (e.type === 'datachannel') {
+          w._markOpen();
+          this.onEvent({ type: 'datachannel', channel: w });
+        }
+        else w._dispatch(e);
+        if (e.type === 'closed') this.wrappers.delete(e.channel);
+      } else {
+        this.onEvent(e);
+      }
+    }
+    return any;
+  }
+
+  // ---- ChannelHost ----
+  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean): void {
+    this.core.sendOnChannel(channel, data, binary, this.now());
+    this.kick();
+  }
+  closeChannel(channel: ManagedChannel): void {
+    this.core.closeChannel(channel, this.now());
+    this.kick();
+  }
+  bufferedAmount(channel: ManagedChannel): number {
+    return this.core.channels.bufferedAmount(channel);
+  }
+  setBufferedAmountLowThreshold(channel: ManagedChannel, bytes: number): void {
+    this.core.channels.setBufferedAmountLowThreshold(channel, bytes);
+  }
+  get remoteMaxMessageSize(): number {
+    return this.core.channels.remoteMaxMessageSize;
+  }
+}

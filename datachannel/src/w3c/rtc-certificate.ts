@@ -1,0 +1,48 @@
+/** W3C webrtc-pc §4.9 RTCCertificate, over a @tsrtc/dtls certificate (ECDSA P-256). */
+import { generateCertificate, type DtlsCertificate } from '@tsrtc/dtls';
+import { secureRandom, wallClockNow } from '../driver/clock.js';
+
+export interface RTCDtlsFingerprint {
+  algorithm: string;
+  value: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export class RTCCertificate {
+  readonly #certificate: DtlsCertificate;
+
+  /** @internal — use RTCPeerConnection.generateCertificate() */
+  constructor(certificate: DtlsCertificate) {
+    this.#certificate = certificate;
+  }
+
+  get expires(): number {
+    return this.#certificate.expires;
+  }
+
+  getFingerprints(): RTCDtlsFingerprint[] {
+    const fp = this.#certificate.fingerprint('sha-256');
+    return [{ algorithm: fp.algorithm, value: fp.value.toLowerCase() }];
+  }
+
+  /** @internal the DTLS identity */
+  get _dtls(): DtlsCertificate {
+    return this.#certificate;
+  }
+
+  /**
+   * W3C generateCertificate(keygenAlgorithm): ECDSA P-256 only ('ECDSA' with namedCurve
+   * 'P-256'); RSA → NotSupportedError. `expires` (ms from now) defaults to 30 days.
+   */
+  static generate(keygenAlgorithm: string | { name: string; namedCurve?: string; expires?: number }): RTCCertificate {
+    const alg = typeof keygenAlgorithm === 'string' ? { name: keygenAlgorithm } : keygenAlgorithm ?? { name: '' };
+    const name = String(alg.name ?? '').toUpperCase();
+    if (name !== 'ECDSA' || (alg.namedCurve !== undefined && alg.namedCurve !== 'P-256')) {
+      throw new DOMException(`generateCertificate: only ECDSA P-256 is supported, not ${JSON.stringify(keygenAlgorithm)}`, 'NotSupportedError');
+    }
+    const now = wallClockNow();
+    const lifetime = alg.expires ?? 30 * DAY_MS;
+    return new RTCCertificate(generateCertificate({ now, expires: now + lifetime, random: secureRandom }));
+  }
+}
