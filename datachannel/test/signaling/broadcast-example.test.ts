@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { browserMissing, launchChromium } from './browser.js';
 import { startExample } from './example-process.js';
 
+// Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
+declare const document: { getElementById(id: string): { textContent: string | null }; querySelectorAll(selector: string): { length: number } };
+
 async function exercise(t: Test, engine: string) {
   const example = await startExample('broadcast-offerer.ts', [`--engine=${engine}`]);
   t.teardown(() => example.stop());
@@ -19,18 +22,18 @@ async function exercise(t: Test, engine: string) {
     viewers.push(page);
   }
   for (const page of viewers) {
-    await page.waitForFunction(() => Number(document.getElementById('frames')!.textContent) >= 10, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.getElementById('frames').textContent!) >= 10, null, { timeout: 30_000 });
     t.equal(await page.textContent('#state'), 'connected');
-    await page.waitForFunction(() => document.getElementById('viewers')!.textContent === '2', null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.getElementById('viewers').textContent === '2', null, { timeout: 10_000 });
   }
   // the canvas shows the frame, not a blank: sample a pixel
-  const pixel = await viewers[0]!.evaluate(() => [...(document.getElementById('video') as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 1, 1).data]);
+  const pixel = (await viewers[0]!.evaluate("[...document.getElementById('video').getContext('2d').getImageData(0, 0, 1, 1).data]")) as number[];
   t.equal(pixel[3], 255, 'the canvas is painted');
   t.ok(pixel[2]! >= 60, `the background pattern is there (blue ${pixel[2]})`);
 
   await viewers[1]!.click('button[data-cmd="color"][data-value="120"]');
   for (const page of viewers) {
-    await page.waitForFunction(() => /: color 120/.test(document.getElementById('log')!.textContent!), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /: color 120/.test(document.getElementById('log').textContent!), null, { timeout: 10_000 });
     t.match(await page.textContent('#log'), /[0-9a-f]{8}: color 120/, 'every viewer hears of the command');
   }
   const shot = join(tmpdir(), `tsrtc-broadcast-${engine}.png`);

@@ -1,6 +1,6 @@
 // The `npm start` demo, for real: headless Chromium opens the page, connects, sends text and
 // a file, and sees the echo, the file verified and live round-trip times.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,12 @@ import { startDemoServer } from '../../src/demo/demo-server.js';
 import { createEchoEngine, type EngineName } from '../../src/demo/echo-engine.js';
 import { browserMissing, launchChromium } from './browser.js';
 
+// Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
+declare const document: { getElementById(id: string): { textContent: string | null }; querySelectorAll(selector: string): { length: number } };
+
 const missing = browserMissing();
 
-async function exercise(t: Tap.Test, engineName: EngineName) {
+async function exercise(t: Test, engineName: EngineName) {
   const engine = await createEchoEngine(engineName);
   const demo = await startDemoServer(engine, 0, '127.0.0.1');
   t.teardown(() => demo.close());
@@ -23,7 +26,7 @@ async function exercise(t: Tap.Test, engineName: EngineName) {
   await page.goto(demo.url);
   t.equal(await page.textContent('#engine'), engine.name, 'the page names the server engine');
   await page.click('#connect');
-  await page.waitForFunction(() => document.getElementById('channel-state')!.textContent === '3/3 open', null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById('channel-state').textContent === '3/3 open', null, { timeout: 30_000 });
   t.equal(await page.textContent('#pc-state'), 'connected');
 
   await page.fill('#text', 'hello from chromium ✓');
@@ -34,10 +37,10 @@ async function exercise(t: Tap.Test, engineName: EngineName) {
   const file = randomBytes(300_000 + 123); // not a multiple of the chunk size
   await page.setInputFiles('#file', { name: 'random.bin', mimeType: 'application/octet-stream', buffer: file });
   await page.click('#send-file');
-  await page.waitForFunction(() => /verified|MISMATCH|failed/.test(document.getElementById('file-status')!.textContent!), null, { timeout: 30_000 });
+  await page.waitForFunction(() => /verified|MISMATCH|failed/.test(document.getElementById('file-status').textContent!), null, { timeout: 30_000 });
   t.match(await page.textContent('#file-status'), /^verified: random\.bin, 300123 bytes echoed, SHA-256 [0-9a-f]{16}… matches/);
 
-  await page.waitForFunction(() => Number(document.getElementById('rtt-count')!.textContent) >= 5, null, { timeout: 10_000 });
+  await page.waitForFunction(() => Number(document.getElementById('rtt-count').textContent!) >= 5, null, { timeout: 10_000 });
   const rtt = Number(await page.textContent('#rtt-last'));
   t.ok(rtt > 0 && Number.isFinite(rtt), `a live RTT number (${rtt} ms)`);
   await page.waitForFunction(() => document.querySelectorAll('#stats tr').length > 3, null, { timeout: 5_000 });
@@ -56,7 +59,5 @@ async function exercise(t: Tap.Test, engineName: EngineName) {
   t.equal(await page.textContent('#pc-state'), 'closed');
   t.same(errors, [], 'no script errors on the page');
 }
-
-declare namespace Tap { type Test = typeof t }
 
 t.test('demo page against node-datachannel (the comparison engine)', { skip: missing }, (t) => exercise(t, 'node-datachannel'));

@@ -4,6 +4,9 @@ import t from 'tap';
 import { browserMissing, launchChromium } from './browser.js';
 import { startExample } from './example-process.js';
 
+// Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
+declare const document: { getElementById(id: string): { textContent: string | null }; querySelectorAll(selector: string): { length: number } };
+
 t.test('browser-to-browser room via the WebSocket signaling server', { skip: browserMissing() }, async (t) => {
   const example = await startExample('room.ts');
   t.teardown(() => example.stop());
@@ -15,7 +18,7 @@ t.test('browser-to-browser room via the WebSocket signaling server', { skip: bro
   for (let i = 0; i < 3; i++) {
     const page = await (await browser.newContext()).newPage();
     await page.goto(url);
-    await page.waitForFunction(() => document.getElementById('me')!.textContent !== '…');
+    await page.waitForFunction(() => document.getElementById('me').textContent !== '…');
     pages.push(page);
   }
   const ids = await Promise.all(pages.map((p) => p.textContent('#me')));
@@ -27,12 +30,12 @@ t.test('browser-to-browser room via the WebSocket signaling server', { skip: bro
   await pages[0]!.fill('#text', 'hi all');
   await pages[0]!.press('#text', 'Enter');
   for (const page of pages.slice(1)) {
-    await page.waitForFunction((from) => document.getElementById('log')!.textContent!.includes(`${from}: hi all`), ids[0], { timeout: 10_000 });
+    await page.waitForFunction((from) => document.getElementById('log').textContent!.includes(`${from}: hi all`), ids[0], { timeout: 10_000 });
     t.match(await page.textContent('#log'), `${ids[0]}: hi all`, 'delivered peer to peer');
   }
   t.match(await pages[0]!.textContent('#log'), /me → 2 peer\(s\): hi all/);
 
   await pages[2]!.context().close();
-  await pages[0]!.waitForFunction((gone) => document.getElementById('log')!.textContent!.includes(`${gone} left`), ids[2], { timeout: 10_000 });
+  await pages[0]!.waitForFunction((gone) => document.getElementById('log').textContent!.includes(`${gone} left`), ids[2], { timeout: 10_000 });
   t.equal(await pages[0]!.locator('#peers li').count(), 1, 'the peer that left is gone from the list');
 });
