@@ -170,6 +170,7 @@ export class SctpAssociation {
   private fastRetransmitBurst = false;
   private forwardTsnPending = false;
   private nextReqSeq = 0;
+  /** streams with outgoing resets asked for and not yet requested */
   private readonly resetWaiting = new Set<number>();
   private resetInFlight: PendingReset | undefined;
   private resetSendPending = false;
@@ -387,7 +388,10 @@ export class SctpAssociation {
     this.now = now;
     for (const id of streamIds) this.checkStreamId(id);
     if (this.terminated) throw new SctpError('invalid-state', 'association is closed');
-    for (const id of streamIds) this.resetWaiting.add(id);
+    for (const id of streamIds) {
+      this.sendQueue.markReset(id);
+      this.resetWaiting.add(id);
+    }
     this.maybeStartReset();
   }
 
@@ -915,16 +919,14 @@ export class SctpAssociation {
       // the peer cannot reset streams: report failure rather than hang
       const ids = [...this.resetWaiting];
       this.resetWaiting.clear();
+      for (const id of ids) while (this.sendQueue.hasPendingReset(id)) this.sendQueue.resetDone(id, false);
       this.events.push({ type: 'streams-reset-failed', streamIds: ids, result: ReconfigResult.DENIED });
       return;
     }
     const ready: number[] = [];
-    for (const id of this.resetWaiting) if (this.sendQueue.isDrained(id)) ready.push(id);
+    for (const id of this.resetWaiting) if (this.sendQueue.readyForReset(id)) ready.push(id);
     if (ready.length === 0) return;
-    for (const id of ready) {
-      this.resetWaiting.delete(id);
-      this.sendQueue.stream(id).paused = true; // later sends wait for the reset (dcSCTP)
-    }
+    for (const id of ready) this.resetWaiting.delete(id);
     const lastAssigned = wrap32(this.rtxq.nextTsn - 1);
     const seq = this.nextReqSeq >>> 0;
     this.resetInFlight = {
@@ -1004,7 +1006,10 @@ export class SctpAssociation {
     this.reconfigTimer = undefined;
     this.nextReqSeq = (this.nextReqSeq + 1) >>> 0;
     const ok = result === ReconfigResult.SUCCESS_PERFORMED || result === ReconfigResult.SUCCESS_NOTHING_TO_DO;
-    for (const id of req.streamIds) this.sendQueue.resume(id, ok);
+    for (const id of req.streamIds) {
+      this.sendQueue.resetDone(id, ok);
+      if (this.sendQueue.hasPendingReset(id)) this.resetWaiting.add(id);
+    }
     this.events.push(ok ? { type: 'streams-reset-done', streamIds: req.streamIds } : { type: 'streams-reset-failed', streamIds: req.streamIds, result });
     this.maybeStartReset();
   }

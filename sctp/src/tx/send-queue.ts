@@ -29,8 +29,16 @@ export interface OutStream {
   nextSsn: number;
   bufferedAmount: number;
   lowThreshold: number;
-  /** an outgoing reset (RFC 6525) waits: no new message starts until it completes */
+  /** an outgoing reset (RFC 6525) is due or in flight: no new message starts until it completes */
   paused: boolean;
+  /** messages ever queued / ever taken (sent or expired) on this stream */
+  enqueued: number;
+  dequeued: number;
+  /**
+   * pending outgoing resets, each as the `enqueued` count when it was asked for: the reset
+   * happens after exactly those messages (RFC 8831 §6.7: close sends what was queued before).
+   */
+  resetMarks: number[];
   /** in the round-robin ring */
   scheduled: boolean;
 }
@@ -55,13 +63,14 @@ export class SendQueue {
 
   stream(id: number): OutStream {
     let s = this.streams[id];
-    if (!s) this.streams[id] = s = { id, queue: [], head: 0, nextSsn: 0, bufferedAmount: 0, lowThreshold: 0, paused: false, scheduled: false };
+    if (!s) this.streams[id] = s = { id, queue: [], head: 0, nextSsn: 0, bufferedAmount: 0, lowThreshold: 0, paused: false, scheduled: false, enqueued: 0, dequeued: 0, resetMarks: [] };
     return s;
   }
 
   enqueue(m: OutMessage): void {
     const s = this.stream(m.streamId);
     s.queue.push(m);
+    s.enqueued++;
     s.bufferedAmount += m.data.length;
     this.totalBuffered += m.data.length;
     this.schedule(s);
@@ -74,18 +83,35 @@ export class SendQueue {
     }
   }
 
-  /** Resumes a stream after its reset (RFC 6525 §5.1.2: SSNs restart at 0). */
-  resume(id: number, resetSsn: boolean): void {
+  /** Asks for an outgoing reset of `id` after the messages queued so far. */
+  markReset(id: number): void {
     const s = this.stream(id);
-    s.paused = false;
-    if (resetSsn) s.nextSsn = 0;
-    this.schedule(s);
+    s.resetMarks.push(s.enqueued);
+    this.updatePause(s);
   }
 
-  /** True when a stream has no message waiting or in progress. */
-  isDrained(id: number): boolean {
+  private updatePause(s: OutStream): void {
+    s.paused = s.resetMarks.length > 0 && s.dequeued === s.resetMarks[0];
+  }
+
+  /** True when the first pending reset of `id` may go out: everything before it was sent. */
+  readyForReset(id: number): boolean {
     const s = this.streams[id];
-    return !s || (s.head >= s.queue.length && this.current?.streamId !== id);
+    return !!s && s.resetMarks.length > 0 && s.dequeued === s.resetMarks[0] && this.current?.streamId !== id;
+  }
+
+  /** True when `id` still has resets to perform. */
+  hasPendingReset(id: number): boolean {
+    return (this.streams[id]?.resetMarks.length ?? 0) > 0;
+  }
+
+  /** The first pending reset of `id` completed (RFC 6525 §5.1.2: SSNs restart at 0 on success). */
+  resetDone(id: number, performed: boolean): void {
+    const s = this.stream(id);
+    s.resetMarks.shift();
+    if (performed) s.nextSsn = 0;
+    this.updatePause(s);
+    this.schedule(s);
   }
 
   hasData(): boolean {
@@ -118,11 +144,14 @@ export class SendQueue {
       const s = this.streams[this.ring[this.ringHead++]]!;
       s.scheduled = false;
       if (s.paused || s.head >= s.queue.length) continue;
-      const cand = s.queue[s.head++];
+      const cand = s.queue[s.head];
+      s.queue[s.head++] = undefined as unknown as OutMessage;
+      s.dequeued++;
       if (s.head > 64 && s.head * 2 > s.queue.length) {
         s.queue.splice(0, s.head);
         s.head = 0;
       }
+      if (s.resetMarks.length) this.updatePause(s);
       this.schedule(s); // back of the ring for its next message
       if (cand.expiresAt !== undefined && cand.expiresAt <= now) {
         cand.abandoned = true;
