@@ -481,7 +481,6 @@ export class IceAgent {
     }
     // §7.3.1.2: success response, XOR-MAPPED-ADDRESS = source, integrity with our password.
     this.sendFrom(local, from, writeCheckSuccess(msg.transactionId, from, this.localKey, this.settings.software), now);
-    this.validatedRemotes.add(addressKey(from));
     // §7.3.1.3: an unknown source is a peer-reflexive candidate, priority from PRIORITY.
     let remote = this.remotes.find((r) => sameAddress(r.address, from));
     if (!remote) {
@@ -489,9 +488,10 @@ export class IceAgent {
         { type: 'prflx', foundation: computeFoundation('prflx', from.address, undefined), priority, address: copyAddress(from) },
         now,
       );
-      if (!remote) return;
+      if (!remote) return; // over the cap: answered, but nothing is remembered
       this.statsCounters.peerReflexiveLearned++;
     }
+    this.validatedRemotes.add(addressKey(from));
     const pair = this.pairFor(local, remote);
     if (!pair) return;
     const useCandidate = msg.useCandidate();
@@ -597,6 +597,7 @@ export class IceAgent {
     if (msg.messageClass !== StunClass.SUCCESS_RESPONSE) return;
     const mapped = msg.xorMappedAddress() ?? msg.mappedAddress();
     if (!mapped) return;
+    this.statsCounters.stunServerResponses++;
     this.addServerReflexive(tx.context.base, mapped, tx.context.server);
   }
 
@@ -885,6 +886,8 @@ export class IceAgent {
     this.checklist.clear();
     this.checks.deleteWhere((tx) => !tx.context.consent);
     this.remoteEndOfCandidates = false;
+    this.validatedRemotes.clear();
+    if (this.selected) this.validatedRemotes.add(addressKey(this.selected.remote.address));
     this.nominating = undefined;
     this.firstValidAt = undefined;
     if (this.selected) this.selected.nominated = false;

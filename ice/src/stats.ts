@@ -24,6 +24,8 @@ export interface IceStats {
   remoteCandidatesDropped: number;
   remoteHostnamesUnresolved: number;
   localCandidatesDropped: number;
+  /** Binding responses from STUN servers (each gives a mapped address; a srflx candidate when it is new). */
+  stunServerResponses: number;
   relayCandidates: number;
   turnRequestsSent: number;
   turnFailures: number;
@@ -52,6 +54,7 @@ export function newIceStats(): IceStats {
     remoteCandidatesDropped: 0,
     remoteHostnamesUnresolved: 0,
     localCandidatesDropped: 0,
+    stunServerResponses: 0,
     relayCandidates: 0,
     turnRequestsSent: 0,
     turnFailures: 0,

@@ -1,0 +1,175 @@
+// Interop with coturn 4.6 (../shared/peers/coturn) on loopback: server-reflexive gathering, and
+// two agents connected through coturn relays. Real UDP sockets (node:dgram) drive the agents.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { randomFillSync } from 'node:crypto';
+import t from 'tap';
+import type { TransportAddress } from '@tsrtc/stun';
+import { IceAgent, type IceEvent, type IceSettings } from '../src/index.js';
+
+const START = new URL('../../../shared/peers/coturn/start.sh', import.meta.url).pathname;
+const clock = (): number => performance.now();
+
+interface Coturn {
+  proc: ChildProcess;
+  port: number;
+  user: string;
+  pass: string;
+}
+
+async function startCoturn(): Promise<Coturn> {
+  const proc = spawn(START, ['0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const info: Record<string, string> = {};
+  const rl = createInterface({ input: proc.stdout! });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('coturn did not start in 15 s')), 15_000);
+    proc.on('exit', (code) => reject(new Error(`coturn exited (${code})`)));
+    rl.on('line', (line) => {
+      const m = /^(TURN_USER|TURN_PASS|READY) (.+)$/.exec(line);
+      if (!m) return;
+      info[m[1]] = m[2];
+      if (m[1] === 'READY') {
+        clearTimeout(timer);
+        resolve({ proc, port: Number(info.READY), user: info.TURN_USER, pass: info.TURN_PASS });
+      }
+    });
+  });
+}
+
+/** The IO driver a real application has: one UDP socket, one timer, drain after every input. */
+class UdpDriver {
+  readonly events: IceEvent[] = [];
+  readonly received: Uint8Array[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: (() => void)[] = [];
+  local!: TransportAddress;
+
+  constructor(
+    readonly agent: IceAgent,
+    readonly socket: Socket,
+    /** The address the agent is told its socket has (may differ from the real one to model a NAT). */
+    private readonly name?: (real: TransportAddress) => TransportAddress,
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      agent.handlePacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { family: 4, address: rinfo.address, port: rinfo.port }, this.local, clock());
+      this.drain();
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', r));
+    const real: TransportAddress = { family: 4, address: '127.0.0.1', port: this.socket.address().port };
+    this.local = this.name ? this.name(real) : real;
+    this.agent.addLocalAddress(this.local, clock());
+    this.drain();
+  }
+
+  drain(): void {
+    for (let tx = this.agent.pollTransmit(); tx; tx = this.agent.pollTransmit()) this.socket.send(tx.data, tx.to.port, tx.to.address);
+    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
+      if (e.type === 'data') this.received.push(e.data.slice());
+      this.events.push(e);
+      this.onEvent?.(e);
+    }
+    for (const w of this.waiters.splice(0)) w();
+    clearTimeout(this.timer);
+    const d = this.agent.nextDeadline();
+    if (d !== undefined) {
+      this.timer = setTimeout(() => {
+        this.agent.handleTimeout(clock());
+        this.drain();
+      }, Math.max(0, d - clock()));
+    }
+  }
+
+  onEvent: ((e: IceEvent) => void) | undefined;
+
+  async until(pred: () => boolean, ms: number, what: string): Promise<void> {
+    const deadline = clock() + ms;
+    while (!pred()) {
+      if (clock() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 20);
+      });
+    }
+  }
+
+  close(): void {
+    this.agent.close(clock());
+    this.drain();
+    clearTimeout(this.timer);
+    this.socket.close();
+  }
+}
+
+const random = (out: Uint8Array): void => void randomFillSync(out);
+
+if (!existsSync('/usr/bin/turnserver')) {
+  t.skip('coturn interop: /usr/bin/turnserver is missing (apt-get install coturn)');
+} else {
+  const coturn = await startCoturn();
+  t.teardown(() => void coturn.proc.kill('SIGTERM'));
+  const server: TransportAddress = { family: 4, address: '127.0.0.1', port: coturn.port };
+  const turnServers: IceSettings['turnServers'] = [{ address: server, username: coturn.user, password: coturn.pass, transport: 'udp' }];
+
+  t.test('server-reflexive gathering from coturn', async (t) => {
+    // Loopback has no NAT: the mapped address equals the host candidate and adds nothing.
+    const plain = new UdpDriver(new IceAgent({ random, stunServers: [server] }, clock()), createSocket('udp4'));
+    await plain.start();
+    await plain.until(() => plain.agent.gatheringState === 'complete', 5000, 'gathering');
+    t.equal(plain.agent.stats().stunServerResponses, 1, 'coturn answered the Binding request');
+    t.same(plain.agent.localCandidates().map((c) => c.type), ['host'], 'mapped address = host address: no redundant srflx');
+    plain.close();
+    // Name the socket with a private address (as behind a NAT): coturn's view becomes a srflx candidate.
+    const natted = new UdpDriver(new IceAgent({ random, stunServers: [server] }, clock()), createSocket('udp4'), (real) => ({ ...real, address: '10.0.0.1' }));
+    await natted.start();
+    await natted.until(() => natted.agent.gatheringState === 'complete', 5000, 'gathering');
+    const srflx = natted.agent.localCandidates().find((c) => c.type === 'srflx');
+    t.ok(srflx, 'srflx candidate gathered');
+    t.equal(srflx?.address, '127.0.0.1');
+    t.equal(srflx?.port, natted.socket.address().port, 'mapped port = our real port');
+    t.equal(srflx?.relatedAddress, '10.0.0.1');
+    natted.close();
+  });
+
+  t.test('two agents connect through coturn relays (relay-only policy) and exchange data', async (t) => {
+    const a = new UdpDriver(new IceAgent({ controlling: true, random, turnServers, iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
+    const b = new UdpDriver(new IceAgent({ random, turnServers, iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
+    a.agent.setRemoteCredentials(b.agent.localUfrag, b.agent.localPwd);
+    b.agent.setRemoteCredentials(a.agent.localUfrag, a.agent.localPwd);
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      x.onEvent = (e) => {
+        if (e.type === 'candidate') y.agent.addRemoteCandidate(e.candidate, clock());
+        if (e.type === 'gathering-state' && e.state === 'complete') y.agent.addRemoteCandidate(null, clock());
+        setImmediate(() => y.drain());
+      };
+    }
+    const started = clock();
+    await a.start();
+    await b.start();
+    const up = (d: UdpDriver) => d.agent.connectionState === 'connected' || d.agent.connectionState === 'completed';
+    await a.until(() => up(a) && up(b), 10_000, 'connection through coturn');
+    const setupMs = clock() - started;
+    t.ok(up(a) && up(b), `connected through coturn in ${setupMs.toFixed(0)} ms`);
+    t.equal(a.agent.selectedPair()?.local.type, 'relay');
+    t.equal(b.agent.selectedPair()?.local.type, 'relay');
+    t.equal(a.agent.selectedPair()?.remoteAddress.port, Number(b.agent.localCandidates()[0].port), 'a talks to b\'s relayed address');
+    for (let i = 0; i < 20; i++) {
+      a.agent.send(Uint8Array.of(23, 254, 253, i), clock());
+      b.agent.send(Uint8Array.of(23, 254, 253, 100 + i), clock());
+    }
+    a.drain();
+    b.drain();
+    await a.until(() => a.received.length === 20 && b.received.length === 20, 5000, 'data through the relays');
+    t.same(b.received.map((d) => d[3]), [...Array(20).keys()], 'b got a\'s 20 datagrams in order');
+    t.same(a.received.map((d) => d[3]), [...Array(20).keys()].map((i) => 100 + i));
+    a.close();
+    b.close();
+  });
+}
