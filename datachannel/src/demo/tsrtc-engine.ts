@@ -1,9 +1,11 @@
 /**
- * The demo's default engine: tsrtc's server endpoint (one UDP port, many peers, ICE-lite),
- * echoing every message on every channel.
+ * The demo's default engine: tsrtc. Each browser offer gets a tsrtc RTCPeerConnection (W3C
+ * API) that answers and echoes every message on every channel.
  */
+import { RTCPeerConnection } from '../w3c/index.js';
 import type { EchoEngine } from './echo-engine.js';
+import { w3cEchoEngine, type W3cPeerConnectionCtor } from './w3c-echo-engine.js';
 
 export async function tsrtcEchoEngine(): Promise<EchoEngine> {
-  throw new Error('the tsrtc server endpoint has not landed in @tsrtc/datachannel yet; run with --engine=node-datachannel for now');
+  return w3cEchoEngine('tsrtc', RTCPeerConnection as unknown as W3cPeerConnectionCtor);
 }

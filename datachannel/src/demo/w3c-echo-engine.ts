@@ -24,7 +24,7 @@ interface W3cPeerConnection {
   setLocalDescription(d?: unknown): Promise<void>;
   close(): void;
 }
-type W3cPeerConnectionCtor = new (config?: { iceServers: unknown[] }) => W3cPeerConnection;
+export type W3cPeerConnectionCtor = new (config?: { iceServers: unknown[] }) => W3cPeerConnection;
 
 export function w3cEchoEngine(name: string, RTCPeerConnection: W3cPeerConnectionCtor, onShutdown?: () => void): EchoEngine {
   const peers = new Map<string, W3cPeerConnection>();

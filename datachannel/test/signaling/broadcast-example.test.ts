@@ -45,3 +45,4 @@ async function exercise(t: Test, engine: string) {
 }
 
 t.test('broadcast (node-datachannel engine)', { skip: browserMissing() }, (t) => exercise(t, 'node-datachannel'));
+t.test('broadcast (tsrtc engine)', { skip: browserMissing() }, (t) => exercise(t, 'tsrtc'));

@@ -61,3 +61,4 @@ async function exercise(t: Test, engineName: EngineName) {
 }
 
 t.test('demo page against node-datachannel (the comparison engine)', { skip: missing }, (t) => exercise(t, 'node-datachannel'));
+t.test('demo page against tsrtc (the default engine)', { skip: missing }, (t) => exercise(t, 'tsrtc'));
