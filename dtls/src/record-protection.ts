@@ -79,7 +79,8 @@ export class RecordProtection {
     body.copy(out, RECORD_HEADER_LENGTH + explicit);
     cipher.final();
     cipher.getAuthTag().copy(out, RECORD_HEADER_LENGTH + explicit + plaintext.length);
-    return out;
+    // A plain Uint8Array view: Buffer's slice() would not copy, which surprises callers.
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
   }
 
   /**
@@ -107,6 +108,6 @@ export class RecordProtection {
     } catch {
       return undefined;
     }
-    return plaintext;
+    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
   }
 }
