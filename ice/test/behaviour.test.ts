@@ -1,6 +1,6 @@
 // Role conflict, ICE restart, consent freshness and keepalives on the virtual clock.
 import t from 'tap';
-import { decodeStun, StunClass, type TransportAddress } from '@tsrtc/stun';
+import { decodeStun, shortTermKey, StunClass, StunMethod, StunWriter, type TransportAddress } from '@tsrtc/stun';
 import { IceAgent, type IceSettings } from '../src/index.js';
 import { SimAgent, connected, signal } from './sim/harness.js';
 import { SimNetwork } from './sim/network.js';
@@ -144,4 +144,29 @@ t.test('API misuse throws IceError', async (t) => {
   agent.close(0);
   t.throws(() => agent.addLocalAddress(v4('1.2.3.4', 5), 0), { code: 'closed' });
   t.equal(agent.connectionState, 'closed');
+});
+
+t.test('lite: a later nomination of a better pair changes the selected pair', async (t) => {
+  const lite = new IceAgent({ lite: true, random: (o) => o.fill(9) }, 0);
+  const local = v4('192.0.2.1', 443);
+  lite.addLocalAddress(local, 0);
+  const writer = new StunWriter();
+  const key = shortTermKey(lite.localPwd);
+  const check = (port: number, priority: number, id: number) =>
+    writer
+      .begin(StunMethod.BINDING, StunClass.REQUEST, new Uint8Array(12).fill(id))
+      .username(`${lite.localUfrag}:peer`)
+      .priority(priority)
+      .iceControlling(1n)
+      .useCandidate()
+      .finish({ integrityKey: key, fingerprint: true });
+  lite.handlePacket(check(1111, 100, 1), v4('198.51.100.1', 1111), local, 1);
+  lite.handlePacket(check(2222, 50, 2), v4('198.51.100.1', 2222), local, 2);
+  t.equal(lite.selectedPair()!.remoteAddress.port, 1111, 'the lower-priority nomination does not displace a better one');
+  lite.handlePacket(check(3333, 5000, 3), v4('198.51.100.1', 3333), local, 3);
+  t.equal(lite.selectedPair()!.remoteAddress.port, 3333, 'a better nominated pair takes over');
+  const events: string[] = [];
+  for (let e = lite.pollEvent(); e; e = lite.pollEvent()) if (e.type === 'selected-pair') events.push(`${e.remote.type}:${e.remote.port}`);
+  t.same(events, ['prflx:1111', 'prflx:3333']);
+  t.equal(lite.stats().selectedPairChanges, 2);
 });

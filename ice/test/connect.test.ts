@@ -144,3 +144,22 @@ for (const seed of [21, 22, 23, 24, 25]) {
     t.ok(net.dropped > 0, `the network dropped ${net.dropped} packets`);
   });
 }
+
+t.test('dual stack: IPv4 and IPv6 host candidates pair within their family only', async (t) => {
+  const net = new SimNetwork(30);
+  const v6 = (address: string, port: number): TransportAddress => ({ family: 6, address, port });
+  const a = new SimAgent(net, new IceAgent({ controlling: true, random: net.rng.fill }, 0), [v6('2001:db8::1', 5000), v4('198.51.100.1', 5000)]);
+  const b = new SimAgent(net, new IceAgent({ random: net.rng.fill }, 0), [v6('2001:db8::2', 6000), v4('198.51.100.2', 6000)]);
+  signal(a, b);
+  a.start();
+  b.start();
+  net.run(10_000, connected(a, b));
+  t.match(a.state, /^(connected|completed)$/);
+  const pairs = a.agent.stats().pairs;
+  t.equal(pairs.length, 2, 'two pairs, not four');
+  t.ok(pairs.every((p) => p.local.includes('::') === p.remote.includes('::')), 'same family in each pair');
+  t.equal(a.agent.selectedPair()!.remoteAddress.address, '2001:db8::2', 'the first-registered (IPv6) socket is preferred');
+  const prios = a.candidates().map((c) => c.priority);
+  t.ok(prios[0] > prios[1], 'local preference follows registration order');
+  exchangeData(t, net, a, b);
+});
