@@ -1,0 +1,191 @@
+// The data-channel offer and answer builders produce what Chromium and Firefox produce
+// (compared with their captured SDP), parse back, and answer real offers correctly.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import {
+  buildDataChannelAnswer,
+  buildDataChannelOffer,
+  dataChannelParameters,
+  parseCandidate,
+  parseSdp,
+  writeSdp,
+  type DataChannelDescriptionOptions,
+} from '@tsrtc/sdp';
+import { throwsSdpError } from './helpers.js';
+
+const read = (f: string) => readFileSync(new URL(`../../../shared/fixtures/sdp/${f}`, import.meta.url), 'utf8');
+/** Chromium's session-level lines a data-only description does not need. */
+const withoutMediaOnlyLines = (s: string) => s.replace('a=extmap-allow-mixed\r\n', '').replace('a=msid-semantic: WMS\r\n', '');
+
+/** The values of Chromium's mdns-on offer (chromium-156.offer.mdns-on.trickle.sdp). */
+const chromeOffer: DataChannelDescriptionOptions = {
+  ufrag: 'kIJz',
+  pwd: 'TfphERpH+scP72W4VHclwBcD',
+  fingerprints: [{ algorithm: 'sha-256', value: '6B:20:4A:33:8E:48:F9:CC:24:D1:B2:5B:28:51:B4:93:FD:B1:3A:89:F0:27:2F:5C:E2:F0:C2:69:94:F1:B7:0B' }],
+  sessionId: '6551576355720396823',
+};
+
+t.test('offer: line for line what Chromium 156 offers (trickle form)', async (t) => {
+  const text = writeSdp(buildDataChannelOffer(chromeOffer));
+  t.equal(text, withoutMediaOnlyLines(read('chromium-156.offer.mdns-on.trickle.sdp')));
+});
+
+t.test('offer with a gathered candidate: m= port and c= carry it (Chromium mdns-off complete)', async (t) => {
+  const fixture = read('chromium-156.offer.mdns-off.complete.sdp');
+  const f = parseSdp(fixture).media[0];
+  const text = writeSdp(
+    buildDataChannelOffer({
+      ufrag: 'HRlX',
+      pwd: 'J1C7xuvxgoEBM1ecLrCJx8O9',
+      fingerprints: f.fingerprints,
+      sessionId: 6275409385725361905n,
+      candidates: f.candidates,
+    }),
+  );
+  t.equal(text, withoutMediaOnlyLines(fixture));
+});
+
+t.test('offer with only an mDNS candidate keeps 9 / 0.0.0.0 (as Chromium does)', async (t) => {
+  const c = parseCandidate('candidate:1793800266 1 udp 2113937151 98533546-a9a0-4078-a0d1-9853ea3800ee.local 37805 typ host generation 0 network-cost 999');
+  const d = parseSdp(writeSdp(buildDataChannelOffer({ ...chromeOffer, candidates: [c], endOfCandidates: true })));
+  const m = d.media[0];
+  t.equal(m.port, 9);
+  t.equal(m.connection?.address, '0.0.0.0');
+  t.strictSame(m.candidates, [c]);
+  t.equal(m.endOfCandidates, true);
+  t.equal(writeSdp(d), withoutMediaOnlyLines(read('chromium-156.offer.mdns-on.complete.sdp')).replace('a=ice-ufrag', 'a=end-of-candidates\r\na=ice-ufrag'));
+});
+
+t.test('offer has what Firefox 153 offers for a data channel', async (t) => {
+  const ff = parseSdp(read('firefox-153.offer.trickle.sdp'));
+  const ours = parseSdp(writeSdp(buildDataChannelOffer(chromeOffer)));
+  const fm = ff.media[0];
+  const om = ours.media[0];
+  t.strictSame(om.mediaLine, fm.mediaLine);
+  t.strictSame(om.connection, fm.connection);
+  t.equal(om.mid, fm.mid);
+  t.equal(om.setup, fm.setup);
+  t.equal(om.sctpPort, fm.sctpPort);
+  t.strictSame(ours.bundle, ff.bundle);
+  t.strictSame(om.iceParameters().options, fm.iceParameters().options);
+  t.equal(om.isDataChannel && fm.isDataChannel, true);
+});
+
+t.test('answer to Chromium offer: what Chromium answers (setup active, same mid, BUNDLE)', async (t) => {
+  const offer = parseSdp(read('chromium-156.offer.mdns-on.complete.sdp'));
+  const answer = buildDataChannelAnswer({
+    offer,
+    ufrag: 'af+S',
+    pwd: 'hw4j4T0Y/cds76bgukTGY+Nw',
+    fingerprints: [{ algorithm: 'sha-256', value: '16:C2:F8:B0:0D:80:C3:29:4E:8D:32:88:1D:FF:5B:6B:2F:A9:43:E2:61:BB:86:0F:A7:EA:39:66:76:42:45:93' }],
+    sessionId: '7607528667130406582',
+  });
+  t.equal(writeSdp(answer), withoutMediaOnlyLines(read('chromium-156.answer.mdns-on.trickle.sdp')));
+});
+
+t.test('ice-lite server answer: a=ice-lite at session level, setup passive, no trickle', async (t) => {
+  const offer = parseSdp(read('firefox-153.offer.complete.sdp'));
+  const answer = parseSdp(writeSdp(buildDataChannelAnswer({ ...chromeOffer, offer, iceLite: true, endOfCandidates: true, maxMessageSize: 65536 })));
+  t.equal(answer.iceLite, true);
+  const p = dataChannelParameters(answer);
+  t.equal(p.iceLite, true);
+  t.equal(p.setup, 'passive');
+  t.strictSame(p.iceOptions, []);
+  t.equal(p.maxMessageSize, 65536);
+  t.equal(p.endOfCandidates, true);
+  t.equal(answer.media[0].lineNumber(0), 7, 'm= after v o s t group ice-lite');
+});
+
+t.test('answer setup is the opposite of an active or passive offer (RFC 8842 §5.3)', async (t) => {
+  for (const [offered, expected] of [
+    ['active', 'passive'],
+    ['passive', 'active'],
+    ['actpass', 'active'],
+  ] as const) {
+    const offer = buildDataChannelOffer({ ...chromeOffer, setup: offered });
+    t.equal(buildDataChannelAnswer({ ...chromeOffer, offer }).media[0].setup, expected, offered);
+  }
+  t.equal(buildDataChannelAnswer({ ...chromeOffer, setup: 'passive' }).media[0].setup, 'passive', 'explicit setup wins');
+});
+
+t.test('answer to an audio + video + data offer rejects audio and video (JSEP §5.3.1)', async (t) => {
+  const offer = parseSdp(read('chromium-156.offer.av-data.mdns-on.complete.sdp'));
+  const answer = parseSdp(writeSdp(buildDataChannelAnswer({ ...chromeOffer, offer })));
+  t.strictSame(answer.media.map((m) => [m.kind, m.port, m.mid]), [
+    ['audio', 0, '0'],
+    ['video', 0, '1'],
+    ['application', 9, '2'],
+  ]);
+  t.strictSame(answer.media.map((m) => m.rejected), [true, true, false]);
+  t.strictSame(answer.media[0].formats, offer.media[0].formats, 'a rejected section keeps its fmt list');
+  t.strictSame(answer.bundle, ['2']);
+  t.equal(dataChannelParameters(answer).mid, '2');
+});
+
+t.test('answer to aiortc 1.4 legacy offer answers in the legacy form', async (t) => {
+  const offer = parseSdp(read('aiortc-1.4.0.offer.sdp'));
+  const answer = parseSdp(writeSdp(buildDataChannelAnswer({ ...chromeOffer, offer })));
+  const m = answer.media[0];
+  t.equal(m.proto, 'DTLS/SCTP');
+  t.strictSame(m.formats, ['5000']);
+  t.strictSame(m.sctpmap, { port: 5000, protocol: 'webrtc-datachannel', streams: 65535 });
+  t.strictSame(m.sctpParameters(), { port: 5000, maxMessageSize: 262144, legacy: true });
+});
+
+t.test('answers to every captured offer parse back with the offer mid', async (t) => {
+  for (const f of ['firefox-153.offer.complete.sdp', 'pion-3.1.56.offer.sdp', 'libdatachannel-0.24.5.offer.sdp', 'werift-0.24.4.offer.sdp', 'wrtc-0.10.0.offer.sdp', 'aiortc-1.4.0.offer.sdp']) {
+    const offer = parseSdp(read(f));
+    const p = dataChannelParameters(parseSdp(writeSdp(buildDataChannelAnswer({ ...chromeOffer, offer }))));
+    t.equal(p.mid, offer.dataChannelMedia?.mid, f);
+    t.equal(p.setup, 'active', f);
+  }
+});
+
+t.test('options: sctpPort, maxMessageSize, mid, iceOptions, tlsId, sessionVersion, random', async (t) => {
+  const d = parseSdp(
+    writeSdp(
+      buildDataChannelOffer({ ...chromeOffer, sctpPort: 5001, maxMessageSize: 0, mid: 'data', iceOptions: ['trickle', 'ice2'], tlsId: 'abcdefghijklmnopqrstuv', sessionVersion: 7 }),
+    ),
+  );
+  const m = d.media[0];
+  t.strictSame(m.sctpParameters(), { port: 5001, maxMessageSize: Infinity, legacy: false });
+  t.equal(m.mid, 'data');
+  t.strictSame(d.bundle, ['data']);
+  t.strictSame(m.iceOptions, ['trickle', 'ice2']);
+  t.equal(m.tlsId, 'abcdefghijklmnopqrstuv');
+  t.equal(d.origin?.sessionVersion, '7');
+  const r = buildDataChannelOffer({ ...chromeOffer, sessionId: undefined, random: (out) => out.fill(0xff) }).origin;
+  t.equal(r?.sessionId, String((1n << 63n) - 1n), 'random sess-id with the top bit clear');
+});
+
+t.test('bad options are SdpError bad-argument', async (t) => {
+  const bad: [string, Partial<DataChannelDescriptionOptions>][] = [
+    ['short ufrag', { ufrag: 'abc' }],
+    ['ufrag with a space', { ufrag: 'ab cd' }],
+    ['short pwd', { pwd: 'x'.repeat(21) }],
+    ['no fingerprint', { fingerprints: [] }],
+    ['bad fingerprint', { fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] }],
+    ['mid with CRLF', { mid: '0\r\na=ice-lite' }],
+    ['sctp port 0', { sctpPort: 0 }],
+    ['negative max-message-size', { maxMessageSize: -1 }],
+    ['no session id', { sessionId: undefined }],
+    ['bad session id', { sessionId: '12x' }],
+    ['ice option with space', { iceOptions: ['a b'] }],
+    ['short tls-id', { tlsId: 'abc' }],
+  ];
+  for (const [name, o] of bad) throwsSdpError(t, () => buildDataChannelOffer({ ...chromeOffer, ...o }), 'bad-argument', 0, name);
+  throwsSdpError(t, () => buildDataChannelAnswer({ ...chromeOffer, offer: parseSdp('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n') }), 'missing-attribute', 0, 'offer without SCTP');
+});
+
+t.test('dataChannelParameters: missing credentials or fingerprint', async (t) => {
+  const head = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
+  throwsSdpError(t, () => dataChannelParameters(parseSdp(head)), 'missing-attribute', 0, 'no data section');
+  throwsSdpError(t, () => dataChannelParameters(parseSdp(head + 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n')), 'missing-attribute', 5, 'no ICE credentials');
+  throwsSdpError(
+    t,
+    () => dataChannelParameters(parseSdp(head + 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:abcd\r\na=ice-pwd:' + 'p'.repeat(22) + '\r\n')),
+    'missing-attribute',
+    5,
+    'no fingerprint',
+  );
+});
