@@ -62,7 +62,9 @@ export type PeerConnectionCoreEvent =
   | { type: 'ice-candidate'; candidate: string | null; sdpMid: string; sdpMLineIndex: number }
   | { type: 'ice-gathering-state'; state: RTCIceGatheringState }
   | { type: 'ice-connection-state'; state: RTCIceConnectionState }
-  | { type: 'connection-state'; state: RTCPeerConnectionState };
+  | { type: 'connection-state'; state: RTCPeerConnectionState }
+  /** DTLS or SCTP ended (close_notify, ABORT, SHUTDOWN, handshake failure): no data can flow any more */
+  | { type: 'transport-closed'; reason: string };
 
 export interface PeerConnectionCoreStats {
   packetsSent: number;
@@ -550,6 +552,10 @@ export class PeerConnectionCore {
           progress = true;
           if (e.type === 'connected') this.sctpConnected = true;
           this.channels.handleSctpEvent(e, now);
+          if (e.type === 'closed' || e.type === 'aborted') {
+            this.sctpConnected = false;
+            this.transportClosed(e.type === 'aborted' ? `SCTP aborted: ${e.reason}` : 'SCTP shut down');
+          }
         }
       }
       if (this.drainChannels()) progress = true;
@@ -638,15 +644,50 @@ export class PeerConnectionCore {
       case 'closed':
         this.dtlsState = 'closed';
         this.channels.transportClosed();
+        this.transportClosed('DTLS close_notify received');
         return;
       case 'failed':
         this.dtlsState = 'failed';
         this.channels.transportClosed(`DTLS failed: ${e.reason}`);
+        this.transportClosed(`DTLS failed: ${e.reason}`);
         return;
     }
   }
 
   /** W3C webrtc-pc §4.4.3 RTCPeerConnectionState, evaluated in the spec's order. */
+  private transportEnded = false;
+
+  private transportClosed(reason: string): void {
+    if (this.transportEnded) return;
+    this.transportEnded = true;
+    this.events.push({ type: 'transport-closed', reason });
+  }
+
+  /** Start a graceful SCTP SHUTDOWN (RFC 9260 §9.2); `transport-closed` follows when it completes. */
+  shutdown(now: number): void {
+    this.now = now;
+    if (this.closed || this.sctp === undefined || !this.sctpConnected) return;
+    try {
+      this.sctp.shutdown(now);
+    } catch {
+      // already shutting down
+    }
+    this.pump(now);
+  }
+
+  /** The ICE agent (the server endpoint registers it with its IceMux). */
+  get iceAgent(): IceAgentPort | undefined {
+    return this.ice;
+  }
+
+  /** A datagram was delivered to the ICE agent directly (by an IceMux): account for it and process. */
+  handleDeliveredPacket(length: number, now: number): void {
+    this.now = now;
+    this.counters.packetsReceived++;
+    this.counters.bytesReceived += length;
+    this.pump(now);
+  }
+
   private updateConnectionState(): void {
     if (this.closed) return;
     const ice = this.iceConnectionState;

@@ -16,6 +16,9 @@ export class PeerSession implements DrivenConnection, ChannelHost {
   driver: UdpDriver | undefined;
   readonly core: PeerConnectionCore;
   private readonly wrappers = new Map<ManagedChannel, RTCDataChannel>();
+  /** absolute deadline (driver clock) by which the connection must be up, else `onExpired` */
+  expiresAt: number | undefined;
+  onExpired: () => void = () => {};
   /** receives every non-channel event, and `datachannel` with the wrapper */
   onEvent: (e: SessionEvent) => void = () => {};
 
@@ -48,10 +51,20 @@ export class PeerSession implements DrivenConnection, ChannelHost {
 
   // ---- DrivenConnection ----
   handleTimeout(now: number): void {
+    if (this.expiresAt !== undefined && now >= this.expiresAt) {
+      this.expiresAt = undefined;
+      if (this.core.connectionState !== 'connected') {
+        this.onExpired();
+        return;
+      }
+    }
     this.core.handleTimeout(now);
   }
   nextDeadline(): number | undefined {
-    return this.core.nextDeadline();
+    const d = this.core.nextDeadline();
+    const x = this.expiresAt;
+    if (x === undefined) return d;
+    return d === undefined || x < d ? x : d;
   }
   pollTransmit(): IceTransmit | undefined {
     return this.core.pollTransmit();

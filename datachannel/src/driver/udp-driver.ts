@@ -146,6 +146,13 @@ export class UdpDriver {
     this.armTimer();
   }
 
+  /** A promise resolved after `ms` (for graceful-close grace periods). */
+  delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      setTimeout(resolve, ms).unref?.();
+    });
+  }
+
   /** Close every socket (on the next turn of the event loop, so queued sends still leave). */
   close(): void {
     if (this.closed) return;

@@ -1,0 +1,136 @@
+// RtcEndpoint: one UDP port, many peers (tsrtc, libdatachannel and libwebrtc clients) on loopback.
+import t from 'tap';
+import { RtcEndpoint, RTCPeerConnection, type RtcPeer } from '../src/index.js';
+
+type AnyPc = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function waitFor(target: any, type: string, ms = 15_000): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
+    target.addEventListener(type, (e: unknown) => {
+      clearTimeout(timer);
+      resolve(e);
+    }, { once: true });
+  });
+}
+
+function once<T extends unknown[]>(emitter: { once(e: string, f: (...a: T) => void): unknown }, event: string, ms = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${event}`)), ms);
+    emitter.once(event, (...args: T) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}
+
+const clients: [string, () => Promise<any>][] = [
+  ['tsrtc', async () => class extends RTCPeerConnection { constructor() { super({ tsrtc: { addresses: ['127.0.0.1'] } }); } }],
+  ['libdatachannel', async () => (await import('node-datachannel/polyfill')).RTCPeerConnection],
+  ['libwebrtc', async () => ((await import('@roamhq/wrtc')) as any).default.RTCPeerConnection],
+];
+
+/** A client offers; the endpoint answers in one call. */
+async function dial(endpoint: RtcEndpoint, Pc: any): Promise<{ pc: AnyPc; dc: AnyPc; peer: RtcPeer }> {
+  const pc: AnyPc = new Pc({ iceServers: [] });
+  const dc = pc.createDataChannel('chat');
+  await pc.setLocalDescription(await pc.createOffer());
+  const { sdp, peer } = endpoint.accept(pc.localDescription.sdp);
+  await pc.setRemoteDescription({ type: 'answer', sdp });
+  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  return { pc, dc, peer };
+}
+
+t.test('accept offers from three stacks on one port, echo, broadcast, graceful close', async (t) => {
+  const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1' });
+  t.ok(endpoint.port > 0);
+  endpoint.on('message', (data, channel) => channel.send(data)); // echo
+  const connected: string[] = [];
+  endpoint.on('peer', (peer) => connected.push(peer.id));
+  const channels: string[] = [];
+  endpoint.on('channel', (ch) => channels.push(ch.label));
+
+  const sessions = [];
+  for (const [name, load] of clients) {
+    const s = await dial(endpoint, await load());
+    sessions.push({ name, ...s });
+  }
+  t.equal(endpoint.peers.length, 3);
+  t.same(channels, ['chat', 'chat', 'chat']);
+  for (const s of sessions) {
+    t.equal(s.peer.connectionState, 'connected', `${s.name}: connected`);
+    t.ok(connected.includes(s.peer.id));
+    t.match(s.peer.remoteAddress?.address, /^\d+\.\d+\.\d+\.\d+$/, `${s.name}: remote address known`);
+    const echo = waitFor(s.dc, 'message');
+    s.dc.send(`hi from ${s.name}`);
+    t.equal((await echo).data, `hi from ${s.name}`, `${s.name}: echo`);
+  }
+  const got = sessions.map((s) => waitFor(s.dc, 'message'));
+  t.equal(endpoint.broadcast('all', 'news'), 3);
+  for (const m of await Promise.all(got)) t.equal(m.data, 'news');
+  t.equal(endpoint.stats().peersConnected, 3);
+
+  const closedPeers: string[] = [];
+  endpoint.on('peer-closed', (p) => closedPeers.push(p.id));
+  const channelCloses = sessions.map((s) => waitFor(s.dc, 'close'));
+  await endpoint.close();
+  await Promise.all(channelCloses);
+  t.equal(closedPeers.length, 3, 'every peer closed');
+  t.pass('every client saw its channel close');
+  for (const s of sessions) s.pc.close();
+});
+
+t.test('server as offerer: createOffer with a channel, applyAnswer', async (t) => {
+  const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1' });
+  t.teardown(() => endpoint.close());
+  for (const [name, load] of clients) {
+    const Pc = await load();
+    const { id, sdp, peer } = endpoint.createOffer({ channels: [{ label: 'srv' }] });
+    const pc: AnyPc = new Pc({ iceServers: [] });
+    const incoming = waitFor(pc, 'datachannel');
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (pc.iceGatheringState !== 'complete') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        pc.addEventListener('icegatheringstatechange', () => {
+          if (pc.iceGatheringState === 'complete') { clearTimeout(timer); resolve(); }
+        });
+      });
+    }
+    endpoint.applyAnswer(id, pc.localDescription.sdp);
+    const ch = (await incoming).channel;
+    t.equal(ch.label, 'srv', `${name}: got the server's channel`);
+    if (ch.readyState !== 'open') await waitFor(ch, 'open');
+    const [data] = await Promise.all([
+      once<[unknown]>(peer, 'message'),
+      Promise.resolve().then(() => ch.send('to server')),
+    ]);
+    t.equal(data[0], 'to server', `${name}: message reached the server`);
+    const back = waitFor(ch, 'message');
+    t.ok(peer.send(new Uint8Array([7, 7]), 'srv'));
+    const d = (await back).data;
+    t.same([...new Uint8Array(d instanceof ArrayBuffer ? d : await d.arrayBuffer?.() ?? d)], [7, 7], `${name}: binary from the server`);
+    pc.close();
+  }
+});
+
+t.test('limits and bad input', async (t) => {
+  const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1', maxPeers: 1, connectTimeout: 300 });
+  t.teardown(() => endpoint.close());
+  t.throws(() => endpoint.accept('not sdp'), { name: 'OperationError' });
+  t.equal(endpoint.peers.length, 0, 'a refused offer leaves no peer');
+  const pc = new RTCPeerConnection({ tsrtc: { addresses: ['127.0.0.1'] } });
+  pc.createDataChannel('x');
+  await pc.setLocalDescription(await pc.createOffer());
+  const offer = pc.localDescription!.sdp;
+  pc.close(); // never connects
+  const first = endpoint.accept(offer);
+  t.throws(() => endpoint.accept(offer), { name: 'OperationError' }, 'maxPeers');
+  t.equal(endpoint.stats().peersRefused, 1);
+  const [closed, reason] = await once<[RtcPeer, string]>(endpoint, 'peer-closed');
+  t.equal(closed.id, first.id);
+  t.match(reason, /not connected within 300 ms/);
+  t.equal(endpoint.peers.length, 0);
+  t.throws(() => endpoint.applyAnswer('nope', 'v=0'), { name: 'InvalidStateError' });
+});
