@@ -72,8 +72,17 @@ export class MediaDescription extends SdpLevel {
 
   /** An SCTP-over-DTLS section: `UDP/DTLS/SCTP` / `TCP/DTLS/SCTP` (RFC 8841) or legacy `DTLS/SCTP`. */
   get isDataChannel(): boolean {
-    const m = this.mediaLine;
-    return m.kind === 'application' && m.proto.endsWith('DTLS/SCTP');
+    if (this.lineCount === 0) return false;
+    // Read straight from the m= line: `m=application <port> <proto> ...`.
+    const src = this._text(0);
+    const s = this._start(0);
+    const e = this._end(0);
+    if (!src.startsWith('m=application ', s)) return false;
+    const protoStart = src.indexOf(' ', s + 14) + 1;
+    if (protoStart === 0 || protoStart >= e) return false;
+    let protoEnd = src.indexOf(' ', protoStart);
+    if (protoEnd === -1 || protoEnd > e) protoEnd = e;
+    return protoEnd - protoStart >= 9 && src.startsWith('DTLS/SCTP', protoEnd - 9);
   }
 
   /** Port 0 without a=bundle-only: the answerer rejected the section (RFC 8866 §5.14, RFC 9143 §7.3.3). */

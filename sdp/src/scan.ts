@@ -24,15 +24,20 @@ export function skipSpaces(src: string, from: number, end: number): number {
  * Throws `SdpError(code, line)` when empty, not all digits, or above `max`.
  */
 export function readUint(src: string, start: number, end: number, max: number, code: SdpErrorCode, line: number): number {
-  if (start >= end || end - start > 16) throw new SdpError(code, `expected a number, got "${clip(src, start, end)}"`, line);
+  if (start >= end || end - start > 16) return badNumber(src, start, end, max, code, line);
   let v = 0;
   for (let i = start; i < end; i++) {
     const d = src.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new SdpError(code, `expected a number, got "${clip(src, start, end)}"`, line);
+    if (d < 0 || d > 9) return badNumber(src, start, end, max, code, line);
     v = v * 10 + d;
   }
-  if (v > max) throw new SdpError(code, `${v} is above ${max}`, line);
+  if (v > max) return badNumber(src, start, end, max, code, line);
   return v;
+}
+
+/** Kept out of readUint so that the hot path stays small enough to inline. */
+function badNumber(src: string, start: number, end: number, max: number, code: SdpErrorCode, line: number): never {
+  throw new SdpError(code, `expected a number in 0..${max}, got "${clip(src, start, end)}"`, line);
 }
 
 /** True when src[start, end) is 1*DIGIT of at most `maxDigits` digits. */

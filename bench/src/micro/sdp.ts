@@ -18,8 +18,8 @@
  * holding the ICE credentials, fingerprint, setup, candidates, SCTP port and max-message-size.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as SDPUtilsModule from 'sdp';
-import * as sdpTransform from 'sdp-transform';
 import { SessionDescription as WeriftSession, candidateFromSdp, candidateToSdp } from 'werift';
 import { dataChannelParameters, parseCandidate, parseSdp, writeCandidate, writeSdp } from '@tsrtc/sdp';
 import type { MicroCase, MicroSuite } from './types.js';
@@ -28,8 +28,11 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/sdp/${nam
 
 const dcOffer = fixture('chromium-156.offer.4-candidates.sdp');
 const avOffer = fixture('chromium-156.offer.av-data.mdns-on.complete.sdp');
-const trickled = fixture('wrtc-0.10.0.trickled-candidate.txt').trim();
+// As a signalling message delivers it: a flat string out of JSON.parse (not a slice of the file).
+const trickled = JSON.parse(JSON.stringify(fixture('wrtc-0.10.0.trickled-candidate.txt').trim())) as string;
 
+// sdp-transform ships no type declarations (and @types/sdp-transform is not installed).
+const sdpTransform = createRequire(import.meta.url)('sdp-transform') as { parse(sdp: string): object; write(session: object): string };
 // The `sdp` package is CommonJS with a default export object.
 const SDPUtils = ((SDPUtilsModule as unknown as { default?: unknown }).default ?? SDPUtilsModule) as typeof import('sdp');
 
