@@ -18,6 +18,7 @@ const MISSING_CAP: Record<keyof RemoteCaps, string> = {
   negotiated: 'the HTTP echo contract has no pre-negotiated channels',
   renegotiate: 'the HTTP echo contract answers each offer with a new peer connection',
   closeSession: 'the HTTP echo contract closes every session at once',
+  channelParams: 'the peer does not report the parameters of channels the other side opened',
 };
 
 export type Figures = Record<string, number | string | boolean>;

@@ -28,7 +28,7 @@ export const FIREFOX_PREFS = { 'media.peerconnection.ice.loopback': true, 'permi
 
 let bundle: Promise<string> | undefined;
 /** The echo driver as one browser script that installs `globalThis.__echo`. */
-function driverBundle(): Promise<string> {
+export function driverBundle(): Promise<string> {
   bundle ??= build({
     stdin: {
       contents: `import { createEchoDriver } from './echo-driver.ts';

@@ -51,11 +51,14 @@ function startPeer(column: string, folder: string, timeoutMs: number): Promise<S
   });
 }
 
-const NO_CAPS: RemoteCaps = { createChannel: false, closeChannel: false, negotiated: false, renegotiate: false, closeSession: false };
+const NO_CAPS: RemoteCaps = { createChannel: false, closeChannel: false, negotiated: false, renegotiate: false, closeSession: false, channelParams: true };
 
 class HttpEchoRemote implements RemotePeer {
-  readonly caps = NO_CAPS;
-  constructor(readonly name: string, readonly description: string, private readonly peer: StartedPeer) {}
+  readonly caps: RemoteCaps;
+  constructor(readonly name: string, readonly description: string, private readonly peer: StartedPeer) {
+    // node-datachannel's API does not expose these for channels the other side opened
+    this.caps = { ...NO_CAPS, channelParams: name !== 'libdatachannel' };
+  }
 
   private async request<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.peer.url}${route}`, {

@@ -3,7 +3,7 @@ import { createEchoDriver, type EchoDriver } from './echo-driver.js';
 import type { W3cImplementation } from './implementations.js';
 import type { ChannelSpec, PeerStats, RemoteCaps, RemotePeer, WireMessage } from './types.js';
 
-const ALL_CAPS: RemoteCaps = { createChannel: true, closeChannel: true, negotiated: true, renegotiate: true, closeSession: true };
+const ALL_CAPS: RemoteCaps = { createChannel: true, closeChannel: true, negotiated: true, renegotiate: true, closeSession: true, channelParams: true };
 
 /** Wraps an echo driver (here or in a browser page) as a RemotePeer. */
 export class DriverRemote implements RemotePeer {

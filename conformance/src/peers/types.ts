@@ -63,6 +63,8 @@ export interface RemoteCaps {
   renegotiate: boolean;
   /** close one session (not every session of the process) */
   closeSession: boolean;
+  /** reports ordered/maxRetransmits/maxPacketLifeTime of channels the other side opened */
+  channelParams: boolean;
 }
 
 export interface RemotePeer {
