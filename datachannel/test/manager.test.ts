@@ -1,5 +1,5 @@
 // Data-channel manager tests. Two managers talk through a linked pair of SCTP transports
-// (see ./helpers/sctp-pair.ts: the real @tsrtc/sctp associations when available).
+// (see ./helpers/sctp-pair.ts: two real @tsrtc/sctp associations linked in memory).
 import t from 'tap';
 import { DataChannelManager, type DataChannelManagerEvent, type ManagedChannel } from '../src/data-channel-manager.js';
 import { DataChannelError } from '../src/errors.js';
@@ -8,8 +8,9 @@ import { linkedManagers } from './helpers/sctp-pair.js';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** Event names, without buffered-amount-low (tested on its own: it fires whenever a stream drains). */
 function types(events: DataChannelManagerEvent[]): string[] {
-  return events.map((e) => `${e.type}:${e.channel.label}`);
+  return events.filter((e) => e.type !== 'buffered-amount-low').map((e) => `${e.type}:${e.channel.label}`);
 }
 
 t.test('stream ids follow the DTLS role: client even, server odd (RFC 8832 §6)', async (t) => {
@@ -39,7 +40,7 @@ t.test('in-band open: OPEN → datachannel + open on the peer, ACK back, message
   await pair.run();
   const opener = pair.drain('client');
   t.same(types(opener), ['open:chat']);
-  const remote = pair.drain('server');
+  const remote = pair.drain('server').filter((e) => e.type !== 'buffered-amount-low');
   t.same(types(remote), ['datachannel:chat', 'open:chat']);
   const peerCh = remote[0].channel;
   t.equal(peerCh.id, ch.id);
@@ -173,5 +174,36 @@ t.test('transport abort closes every channel with an error first', async (t) => 
   t.same(types(pair.drain('client')), ['error:x', 'closed:x']);
   t.equal(ch.state, 'closed');
   t.throws(() => pair.client.createChannel({ label: 'y' }, pair.now()), { code: 'closed' });
+  t.end();
+});
+
+t.test('bufferedAmount grows on send and buffered-amount-low fires when it drains below the threshold', async (t) => {
+  const pair = await linkedManagers();
+  const ch = pair.client.createChannel({ label: 'flow' }, pair.now());
+  await pair.run();
+  pair.drain('client');
+  pair.client.setBufferedAmountLowThreshold(ch, 1000);
+  for (let i = 0; i < 20; i++) pair.client.send(ch, new Uint8Array(10_000), true, pair.now());
+  t.ok(pair.client.bufferedAmount(ch) > 100_000, `buffered ${pair.client.bufferedAmount(ch)} bytes right after sending`);
+  await pair.run();
+  t.equal(pair.client.bufferedAmount(ch), 0, 'drained');
+  const low = pair.drain('client').filter((e) => e.type === 'buffered-amount-low');
+  t.ok(low.length >= 1, 'buffered-amount-low fired');
+  const sizes = pair.drain('server').flatMap((e) => (e.type === 'message' ? [e.data.length] : []));
+  t.equal(sizes.length, 20);
+  t.end();
+});
+
+t.test('unordered partial-reliable channel: options reach the peer, messages arrive', async (t) => {
+  const pair = await linkedManagers();
+  const ch = pair.client.createChannel({ label: 'u', ordered: false, maxPacketLifeTime: 500 }, pair.now());
+  await pair.run();
+  const peer = pair.drain('server').find((e) => e.type === 'datachannel')!.channel;
+  t.equal(peer.ordered, false);
+  t.equal(peer.maxPacketLifeTime, 500);
+  for (let i = 0; i < 10; i++) pair.client.send(ch, new TextEncoder().encode(`u${i}`), false, pair.now());
+  await pair.run();
+  const got = pair.drain('server').flatMap((e) => (e.type === 'message' ? [new TextDecoder().decode(e.data)] : []));
+  t.same([...got].sort(), Array.from({ length: 10 }, (_, i) => `u${i}`).sort());
   t.end();
 });

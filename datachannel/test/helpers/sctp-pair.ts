@@ -1,73 +1,96 @@
-// Two DataChannelManagers linked through SCTP. Until @tsrtc/sctp exports SctpAssociation this
-// is an in-memory stand-in with the same event semantics (messages in order, an outgoing
-// reset shows up as `stream-reset` at the peer and `streams-reset-done` at the sender).
+// Two DataChannelManagers over two real @tsrtc/sctp associations linked in memory, on a
+// virtual clock (packets are delivered in order; timers fire when nothing is in flight).
+import { SctpAssociation } from '@tsrtc/sctp';
 import { DataChannelManager, type DataChannelManagerEvent, type DataChannelManagerSettings } from '../../src/data-channel-manager.js';
-import type { SctpSendOptions, SctpTransport, SctpTransportEvent } from '../../src/sctp-transport.js';
+import type { SctpSendOptions, SctpTransport } from '../../src/sctp-transport.js';
+import { seededRandom } from './sim.js';
 
 type Side = 'client' | 'server';
 
-class MemorySctp implements SctpTransport {
-  peer!: MemorySctp;
-  readonly inbox: SctpTransportEvent[] = [];
+/** Records the PPIDs the manager sends (what went on the wire), then forwards to the association. */
+class RecordingTransport implements SctpTransport {
   readonly ppids: number[] = [];
-  send(streamId: number, ppid: number, data: Uint8Array, _options: SctpSendOptions, _now: number): void {
+  constructor(readonly assoc: SctpAssociation) {}
+  send(streamId: number, ppid: number, data: Uint8Array, options: SctpSendOptions, now: number): void {
+    this.assoc.send(streamId, ppid, data, options, now);
     this.ppids.push(ppid);
-    this.peer.inbox.push({ type: 'message', streamId, ppid, data: data.slice() });
   }
-  resetStreams(streamIds: number[]): void {
-    this.peer.inbox.push({ type: 'stream-reset', streamIds: [...streamIds] });
-    this.inbox.push({ type: 'streams-reset-done', streamIds: [...streamIds] });
+  resetStreams(streamIds: number[], now: number): void {
+    this.assoc.resetStreams(streamIds, now);
   }
-  bufferedAmount(): number {
-    return 0;
+  bufferedAmount(streamId: number): number {
+    return this.assoc.bufferedAmount(streamId);
   }
-  setBufferedAmountLowThreshold(): void {}
+  setBufferedAmountLowThreshold(streamId: number, bytes: number): void {
+    this.assoc.setBufferedAmountLowThreshold(streamId, bytes);
+  }
 }
 
 export interface LinkedManagers {
   client: DataChannelManager;
   server: DataChannelManager;
   now(): number;
-  /** deliver everything in flight until both sides are quiet */
-  run(): Promise<void>;
+  /** deliver everything in flight and fire timers until both sides are quiet */
+  run(maxMs?: number): Promise<void>;
   drain(side: Side): DataChannelManagerEvent[];
   sentPpids(side: Side): number[];
+  assoc(side: Side): SctpAssociation;
 }
 
-export async function linkedManagers(settings: Partial<Record<Side, DataChannelManagerSettings>> = {}): Promise<LinkedManagers> {
+export async function linkedManagers(settings: Partial<Record<Side, DataChannelManagerSettings>> & { remoteMaxMessageSize?: number } = {}): Promise<LinkedManagers> {
+  let now = 0;
   const client = new DataChannelManager(settings.client);
   const server = new DataChannelManager(settings.server);
   client.setRole('client');
   server.setRole('server');
-  const a = new MemorySctp();
-  const b = new MemorySctp();
-  a.peer = b;
-  b.peer = a;
-  client.attach(a);
-  server.attach(b);
-  a.inbox.push({ type: 'connected' });
-  b.inbox.push({ type: 'connected' });
+  const a = new SctpAssociation({ random: seededRandom(11), remoteMaxMessageSize: 0 }, now);
+  const b = new SctpAssociation({ random: seededRandom(22), remoteMaxMessageSize: 0 }, now);
+  const ta = new RecordingTransport(a);
+  const tb = new RecordingTransport(b);
+  client.attach(ta);
+  server.attach(tb);
   const collected: Record<Side, DataChannelManagerEvent[]> = { client: [], server: [] };
   const pump = (m: DataChannelManager, side: Side) => {
     for (let e = m.pollEvent(); e !== undefined; e = m.pollEvent()) collected[side].push(e);
   };
-  const run = async () => {
-    while (a.inbox.length > 0 || b.inbox.length > 0) {
-      const ea = a.inbox.shift();
-      if (ea) client.handleSctpEvent(ea, 0);
-      const eb = b.inbox.shift();
-      if (eb) server.handleSctpEvent(eb, 0);
-      pump(client, 'client');
-      pump(server, 'server');
+  const step = (): boolean => {
+    let moved = false;
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (let p = from.pollTransmit(); p !== undefined; p = from.pollTransmit()) {
+        to.handlePacket(p.slice(), now);
+        moved = true;
+      }
+    }
+    for (const [assoc, m] of [[a, client], [b, server]] as const) {
+      for (let e = assoc.pollEvent(); e !== undefined; e = assoc.pollEvent()) {
+        m.handleSctpEvent(e, now);
+        moved = true;
+      }
     }
     pump(client, 'client');
     pump(server, 'server');
+    return moved;
   };
+  const run = async (maxMs = 5_000) => {
+    const end = now + maxMs;
+    for (let guard = 0; guard < 100_000; guard++) {
+      if (step()) continue;
+      // quiet: fire the earliest timer if it is soon (delayed SACKs etc.), else stop
+      const deadlines = [a.nextDeadline(), b.nextDeadline()].filter((d): d is number => d !== undefined);
+      if (deadlines.length === 0) return;
+      const next = Math.min(...deadlines);
+      if (next > end || next > now + 1000) return; // only heartbeats left
+      now = Math.max(now, next);
+      if ((a.nextDeadline() ?? Infinity) <= now) a.handleTimeout(now);
+      if ((b.nextDeadline() ?? Infinity) <= now) b.handleTimeout(now);
+    }
+  };
+  a.connect(now);
   await run();
   return {
     client,
     server,
-    now: () => 0,
+    now: () => now,
     run,
     drain(side) {
       pump(side === 'client' ? client : server, side);
@@ -75,6 +98,7 @@ export async function linkedManagers(settings: Partial<Record<Side, DataChannelM
       collected[side] = [];
       return out;
     },
-    sentPpids: (side) => (side === 'client' ? a : b).ppids,
+    sentPpids: (side) => (side === 'client' ? ta : tb).ppids,
+    assoc: (side) => (side === 'client' ? a : b),
   };
 }
