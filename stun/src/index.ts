@@ -17,11 +17,13 @@ export {
   classOf,
 } from './constants.js';
 export { type TransportAddress, formatIpv6 } from './address.js';
-export { StunMessage, decodeStun, type StunErrorCodeValue } from './message.js';
+export { StunMessage, decodeStun, type StunErrorCodeValue, type StunPasswordAlgorithmValue } from './message.js';
 export {
   type StunKey,
   shortTermKey,
   longTermKey,
+  userHash,
+  PasswordAlgorithm,
   verifyMessageIntegrity,
   verifyMessageIntegritySha256,
   verifyFingerprint,

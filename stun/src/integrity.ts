@@ -23,12 +23,32 @@ export function shortTermKey(password: string): Uint8Array {
   return utf8(password.normalize('NFC'));
 }
 
+/** RFC 8489 §18.5 PASSWORD-ALGORITHM values. */
+export const PasswordAlgorithm = { MD5: 0x0001, SHA256: 0x0002 } as const;
+export type PasswordAlgorithm = (typeof PasswordAlgorithm)[keyof typeof PasswordAlgorithm];
+
+/** RFC 8265 OpaqueString (enforcement): non-ASCII spaces become U+0020, then NFC. */
+function opaqueString(s: string): string {
+  return s.replace(/[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g, ' ').normalize('NFC');
+}
+
 /**
- * RFC 5389 §15.4 / RFC 8489 §9.2.2 (algorithm MD5): key = MD5(username ":" realm ":"
- * SASLprep(password)). RFC 5769 §2.4's vector uses SASLprep on the password.
+ * Long-term key (RFC 8489 §9.2.2):
+ * - MD5 (the default, RFC 5389 §15.4): MD5(username ":" realm ":" SASLprep(password)), as
+ *   RFC 5769 §2.4's vector computes it;
+ * - SHA-256: SHA-256(username ":" OpaqueString(realm) ":" OpaqueString(password)).
  */
-export function longTermKey(username: string, realm: string, password: string): Uint8Array {
-  const h = createHash('md5').update(utf8(`${username}:${realm}:${saslprep(password)}`)).digest();
+export function longTermKey(username: string, realm: string, password: string, algorithm: PasswordAlgorithm = PasswordAlgorithm.MD5): Uint8Array {
+  const h =
+    algorithm === PasswordAlgorithm.SHA256
+      ? createHash('sha256').update(utf8(`${username}:${opaqueString(realm)}:${opaqueString(password)}`)).digest()
+      : createHash('md5').update(utf8(`${username}:${realm}:${saslprep(password)}`)).digest();
+  return new Uint8Array(h.buffer, h.byteOffset, h.length);
+}
+
+/** USERHASH value (RFC 8489 §14.4): SHA-256(username ":" OpaqueString(realm)). */
+export function userHash(username: string, realm: string): Uint8Array {
+  const h = createHash('sha256').update(utf8(`${username}:${opaqueString(realm)}`)).digest();
   return new Uint8Array(h.buffer, h.byteOffset, h.length);
 }
 

@@ -16,6 +16,27 @@ export interface StunErrorCodeValue {
   reason: string;
 }
 
+/** One entry of PASSWORD-ALGORITHM(S) (RFC 8489 §14.11, §14.12). */
+export interface StunPasswordAlgorithmValue {
+  algorithm: number;
+  parameters: Uint8Array;
+}
+
+/** Reads a list of (algorithm 16 | parameters length 16 | parameters, padded) entries. */
+function readPasswordAlgorithms(raw: Uint8Array, start: number, length: number): StunPasswordAlgorithmValue[] {
+  const out: StunPasswordAlgorithmValue[] = [];
+  const end = start + length;
+  let p = start;
+  while (p < end) {
+    if (p + 4 > end) throw new StunError('bad-attribute', 'truncated password algorithm entry', p);
+    const plen = (raw[p + 2] << 8) | raw[p + 3];
+    if (p + 4 + plen > end) throw new StunError('bad-attribute', `password algorithm parameters of ${plen} bytes`, p);
+    out.push({ algorithm: (raw[p] << 8) | raw[p + 1], parameters: raw.subarray(p + 4, p + 4 + plen) });
+    p += 4 + ((plen + 3) & ~3);
+  }
+  return out;
+}
+
 export class StunMessage {
   /** The whole message as received (not copied). */
   readonly raw: Uint8Array;
@@ -256,6 +277,25 @@ export class StunMessage {
   /** DONT-FRAGMENT (RFC 8656 §18.8): present or not. */
   dontFragment(): boolean {
     return this.find(StunAttr.DONT_FRAGMENT) >= 0;
+  }
+  /** USERHASH (RFC 8489 §14.4): the 32-byte SHA-256 value (a view). */
+  userHash(): Uint8Array | undefined {
+    const o = this.fixed(StunAttr.USERHASH, 32);
+    return o < 0 ? undefined : this.raw.subarray(o, o + 32);
+  }
+  /** PASSWORD-ALGORITHM (RFC 8489 §14.12): the algorithm number and its parameters (a view). */
+  passwordAlgorithm(): StunPasswordAlgorithmValue | undefined {
+    const p = this.find(StunAttr.PASSWORD_ALGORITHM);
+    if (p < 0) return undefined;
+    const list = readPasswordAlgorithms(this.raw, p + 4, this.lengthAt(p));
+    if (list.length !== 1) throw new StunError('bad-attribute', 'PASSWORD-ALGORITHM holds more than one algorithm', p);
+    return list[0];
+  }
+  /** PASSWORD-ALGORITHMS (RFC 8489 §14.11): the server's list, in order of preference. */
+  passwordAlgorithms(): StunPasswordAlgorithmValue[] | undefined {
+    const p = this.find(StunAttr.PASSWORD_ALGORITHMS);
+    if (p < 0) return undefined;
+    return readPasswordAlgorithms(this.raw, p + 4, this.lengthAt(p));
   }
   /** FINGERPRINT value as carried (not checked: see `verifyFingerprint`). */
   fingerprint(): number | undefined {

@@ -27,6 +27,7 @@ export interface StunWriterOptions {
 }
 
 const MASK_32 = 0xffffffffn;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Output pool for `finish()`: each message is copied into a shared slab, as Node's Buffer pool
@@ -256,6 +257,38 @@ export class StunWriter {
   /** REQUESTED-TRANSPORT (RFC 8656 §18.7): protocol number, 17 (UDP) by default. */
   requestedTransport(protocol = 17): this {
     return this.u32(StunAttr.REQUESTED_TRANSPORT, (protocol & 0xff) * 0x1000000);
+  }
+  /** USERHASH (RFC 8489 §14.4): the 32-byte value from `userHash(username, realm)`. */
+  userHash(hash: Uint8Array): this {
+    if (hash.length !== 32) throw new StunError('bad-argument', `USERHASH of ${hash.length} bytes, expected 32`);
+    return this.attribute(StunAttr.USERHASH, hash);
+  }
+  /** PASSWORD-ALGORITHM (RFC 8489 §14.12). */
+  passwordAlgorithm(algorithm: number, parameters: Uint8Array = EMPTY): this {
+    return this.algorithms(StunAttr.PASSWORD_ALGORITHM, [{ algorithm, parameters }]);
+  }
+  /** PASSWORD-ALGORITHMS (RFC 8489 §14.11). */
+  passwordAlgorithms(list: readonly { algorithm: number; parameters?: Uint8Array }[]): this {
+    return this.algorithms(StunAttr.PASSWORD_ALGORITHMS, list);
+  }
+  private algorithms(type: number, list: readonly { algorithm: number; parameters?: Uint8Array }[]): this {
+    let n = 0;
+    for (const a of list) n += 4 + (((a.parameters?.length ?? 0) + 3) & ~3);
+    const v = this.header(type, n);
+    const b = this.buf;
+    let p = v;
+    for (const a of list) {
+      const params = a.parameters ?? EMPTY;
+      b[p] = a.algorithm >> 8;
+      b[p + 1] = a.algorithm & 0xff;
+      b[p + 2] = params.length >> 8;
+      b[p + 3] = params.length & 0xff;
+      b.set(params, p + 4);
+      const padded = p + 4 + ((params.length + 3) & ~3);
+      b.fill(this.paddingByte, p + 4 + params.length, padded);
+      p = padded;
+    }
+    return this.end(v, n);
   }
   /** DONT-FRAGMENT (RFC 8656 §18.8). */
   dontFragment(): this {

@@ -25,6 +25,7 @@ const GETTERS = [
   'username', 'realm', 'nonce', 'software', 'priority', 'useCandidate', 'iceControlling', 'iceControlled',
   'xorMappedAddress', 'mappedAddress', 'alternateServer', 'xorPeerAddress', 'xorRelayedAddress', 'errorCode',
   'unknownAttributes', 'lifetime', 'data', 'channelNumber', 'requestedTransport', 'dontFragment', 'fingerprint',
+  'userHash', 'passwordAlgorithm', 'passwordAlgorithms',
 ] as const;
 
 /** Runs f; a StunError is counted under `counter`, anything else escapes (and fails the property). */

@@ -1,4 +1,4 @@
-// RFC 5769 test vectors, decoded, verified, and re-encoded byte for byte.
+// RFC 5769 and RFC 8489 Appendix B test vectors, decoded, verified, and re-encoded byte for byte.
 import t from 'tap';
 import {
   StunAttr,
@@ -11,6 +11,9 @@ import {
   verifyFingerprint,
   verifyMessageIntegrity,
   saslprep,
+  userHash,
+  PasswordAlgorithm,
+  verifyMessageIntegritySha256,
 } from '@tsrtc/stun';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -128,4 +131,53 @@ t.test('§2.4 long-term credentials with SASLprep', async (t) => {
     .finish({ integrityKey: key });
   t.equal(toHex(out), toHex(REQUEST_LONG_TERM));
   t.equal(m.attribute(StunAttr.REALM)?.length, 11);
+});
+
+// RFC 8489 Appendix B.1 as corrected by erratum 6268: long-term credentials with SHA-256,
+// USERHASH, PASSWORD-ALGORITHM and MESSAGE-INTEGRITY-SHA256.
+const REQUEST_SHA256 = hex(`
+  00010090 2112a442 78ad3433 c6ad72c0 29da412e
+  001e0020 4a3cf38f ef6992bd a952c678 0417da0f 24819415 569e60b2 05c46e41 407f1704
+  00150029 6f624d61 744a6f73 32414141 43662f2f 3439396b 39353464 364f4c33 346f4c39 46535476 79363473 41000000
+  0014000b 6578616d 706c652e 6f726700
+  001d0004 00020000
+  001c0020 b5c7bf00 5b6c52a2 1c51c5e8 92f81924 136296cb 927c4314 9309278c c6518e65`);
+
+t.test('RFC 8489 B.1 (erratum 6268): SHA-256 long-term key, USERHASH, MESSAGE-INTEGRITY-SHA256', async (t) => {
+  const username = '\u30DE\u30C8\u30EA\u30C3\u30AF\u30B9';
+  const realm = 'example.org';
+  const nonce = 'obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA';
+  const m = decodeStun(REQUEST_SHA256);
+  t.equal(toHex(m.userHash()!), toHex(userHash(username, realm)), 'USERHASH = SHA-256(username:realm)');
+  t.equal(m.nonce(), nonce);
+  t.equal(m.realm(), realm);
+  t.same(m.passwordAlgorithm(), { algorithm: PasswordAlgorithm.SHA256, parameters: new Uint8Array(0) });
+  t.equal(m.integrityOffset, -1);
+  const key = longTermKey(username, realm, 'TheMatrIX', PasswordAlgorithm.SHA256);
+  t.ok(verifyMessageIntegritySha256(m, key));
+  t.notOk(verifyMessageIntegritySha256(m, longTermKey(username, realm, 'TheMatrIX')), 'the MD5 key does not verify it');
+  const out = new StunWriter()
+    .begin(StunMethod.BINDING, StunClass.REQUEST, m.transactionId)
+    .userHash(userHash(username, realm))
+    .nonce(nonce)
+    .realm(realm)
+    .passwordAlgorithm(PasswordAlgorithm.SHA256)
+    .finish({ integritySha256Key: key });
+  t.equal(toHex(out), toHex(REQUEST_SHA256), 'encoded byte for byte');
+});
+
+t.test('PASSWORD-ALGORITHMS list round trip', async (t) => {
+  const params = Uint8Array.of(1, 2, 3);
+  const m = decodeStun(
+    new StunWriter()
+      .begin(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, TID)
+      .passwordAlgorithms([{ algorithm: PasswordAlgorithm.SHA256 }, { algorithm: PasswordAlgorithm.MD5, parameters: params }])
+      .errorCode(401, 'Unauthorized')
+      .finish(),
+  );
+  t.same(m.passwordAlgorithms(), [
+    { algorithm: 2, parameters: new Uint8Array(0) },
+    { algorithm: 1, parameters: params },
+  ]);
+  t.same(m.errorCode(), { code: 401, reason: 'Unauthorized' });
 });
