@@ -61,3 +61,14 @@ export class HandshakeFailure extends Error {
     super(reason);
   }
 }
+
+/**
+ * A handshake message of the wrong type (or epoch) for the current state. Fatal
+ * (unexpected_message) when it arrived authenticated; in epoch 0 anyone could have sent it,
+ * so the endpoint drops it and waits for the genuine message instead (RFC 6347 §4.1.2.7).
+ */
+export class UnexpectedMessage extends HandshakeFailure {
+  constructor(reason: string) {
+    super(AlertDescription.unexpected_message, reason);
+  }
+}

@@ -1,4 +1,4 @@
-import { AlertDescription, HandshakeFailure } from './alert.js';
+import { AlertDescription, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { cipherSuiteById } from './cipher-suites.js';
 import { ClientCertificateType, EC_POINT_FORMAT_UNCOMPRESSED, ExtensionType, HandshakeType, ProtocolVersion, RANDOM_LENGTH } from './constants.js';
 import { EcdheKeyPair } from './ecdhe.js';
@@ -98,7 +98,7 @@ export class ClientHandshake extends HandshakeBase {
         this.host.complete(this.result(), now);
         return;
       default:
-        throw new HandshakeFailure(AlertDescription.unexpected_message, `unexpected handshake type ${msg.msgType}`);
+        throw new UnexpectedMessage(`unexpected handshake type ${msg.msgType}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { AlertDescription, AlertLevel, alertName, encodeAlert, HandshakeFailure } from './alert.js';
+import { AlertDescription, AlertLevel, alertName, encodeAlert, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { ByteReader } from './bytes.js';
 import type { DtlsCertificate } from './certificate.js';
 import type { CipherSuite } from './cipher-suites.js';
@@ -45,7 +45,7 @@ export interface DtlsStats {
   datagramsSent: number;
   /** Records that failed AEAD authentication (RFC 6347 §4.1.2.7: dropped, not fatal). */
   droppedBadMac: number;
-  /** Duplicates or records left of the 64-record window. */
+  /** Epoch-1 duplicates or records left of the 64-record window. */
   droppedReplay: number;
   /** Records of an epoch we have no keys for. */
   droppedBadEpoch: number;
@@ -86,6 +86,8 @@ export class DtlsEndpoint implements HandshakeHost {
   private flight: FlightEntry[] | undefined;
   private flightIsLast = false;
   private peerLastFlightSeq = -1;
+  /** Record sequence number (per epoch) of the last record that made us resend our flight. */
+  private readonly lastResendTrigger = [-1, -1];
   private readonly transmitQueue: Uint8Array[] = [];
   private readonly events: DtlsEvent[] = [];
 
@@ -94,7 +96,8 @@ export class DtlsEndpoint implements HandshakeHost {
   private writeEpoch = 0;
   private writeProtection: RecordProtection | undefined;
   private readProtection: RecordProtection | undefined;
-  private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+  /** Anti-replay for epoch 1 (authenticated records). */
+  private readonly replay = new ReplayWindow();
   private heldRecords: HeldRecord[] = [];
   private earlyData: Uint8Array[] = [];
   private readonly header = emptyRecordHeader();
@@ -346,11 +349,9 @@ export class DtlsEndpoint implements HandshakeHost {
         this.counters.droppedJunk++;
         return;
       }
-      if (!this.replay[0].check(seq)) {
-        this.counters.droppedReplay++;
-        return;
-      }
-      this.replay[0].accept(seq);
+      // No replay window on epoch 0: its records are unauthenticated, so a forged record with a
+      // huge sequence number would push the window past every genuine handshake record.
+      // Duplicated handshake fragments are harmless (reassembly ignores known bytes).
       plaintext = fragment;
     } else if (epoch === 1) {
       const protection = this.readProtection;
@@ -360,7 +361,7 @@ export class DtlsEndpoint implements HandshakeHost {
         } else this.counters.droppedBadEpoch++;
         return;
       }
-      if (!this.replay[1].check(seq)) {
+      if (!this.replay.check(seq)) {
         this.counters.droppedReplay++;
         return;
       }
@@ -369,7 +370,7 @@ export class DtlsEndpoint implements HandshakeHost {
         this.counters.droppedBadMac++;
         return;
       }
-      this.replay[1].accept(seq);
+      this.replay.accept(seq);
       plaintext = opened;
     } else {
       this.counters.droppedBadEpoch++;
@@ -381,7 +382,7 @@ export class DtlsEndpoint implements HandshakeHost {
     }
     switch (type) {
       case ContentType.handshake:
-        return this.processHandshakeRecord(plaintext, epoch);
+        return this.processHandshakeRecord(plaintext, epoch, seq);
       case ContentType.change_cipher_spec:
         // Keys switch when they are derived, so ChangeCipherSpec is only checked for form.
         if (plaintext.length !== 1 || plaintext[0] !== 1) this.counters.droppedJunk++;
@@ -393,7 +394,7 @@ export class DtlsEndpoint implements HandshakeHost {
     }
   }
 
-  private processHandshakeRecord(plaintext: Uint8Array, epoch: number): void {
+  private processHandshakeRecord(plaintext: Uint8Array, epoch: number, seq: number): void {
     const r = new ByteReader(plaintext);
     while (r.remaining > 0) {
       let f;
@@ -404,20 +405,35 @@ export class DtlsEndpoint implements HandshakeHost {
         this.counters.droppedHandshake++;
         return;
       }
+      if (this.currentState === 'connected' && epoch === 0 && f.messageSeq >= this.reassembler.nextSeq) {
+        // A new handshake in plaintext after ours completed: not a renegotiation we could even
+        // answer (that would be in epoch 1); drop it.
+        this.counters.droppedHandshake++;
+        continue;
+      }
       if (
         f.msgType === HandshakeType.client_hello &&
-        f.messageSeq > this.reassembler.nextSeq &&
+        f.messageSeq !== this.reassembler.nextSeq &&
         this.handshake instanceof ServerHandshake &&
         this.handshake.awaitingClientHello
       ) {
-        // A stateless server takes the ClientHello's message_seq as it comes (e.g. the
-        // cookie-bearing second hello of a client whose first we never saw, RFC 6347 §4.2.2).
+        // A stateless server takes the ClientHello's message_seq as it comes (RFC 6347 §4.2.2):
+        // 1 for a cookie-bearing hello whose first we never saw, 0 again for a client that
+        // retransmits its first hello after our HelloVerifyRequest was lost.
         this.reassembler.reset(f.messageSeq);
       }
       const disposition = this.reassembler.add(f, epoch);
       if (disposition === 'dropped') this.counters.droppedHandshake++;
-      else if (disposition === 'old' && f.messageSeq === this.peerLastFlightSeq && f.fragmentOffset === 0 && this.flight !== undefined) {
+      else if (
+        disposition === 'old' &&
+        f.messageSeq === this.peerLastFlightSeq &&
+        f.fragmentOffset === 0 &&
+        this.flight !== undefined &&
+        seq > this.lastResendTrigger[epoch]
+      ) {
         // The peer retransmitted its last flight: ours was lost, send it again (RFC 6347 §4.2.4).
+        // A retransmission travels in new records; a network duplicate (same record) triggers nothing.
+        this.lastResendTrigger[epoch] = seq;
         this.counters.flightResends++;
         this.transmitFlight();
       }
@@ -436,6 +452,11 @@ export class DtlsEndpoint implements HandshakeHost {
       try {
         this.handshake.handle(msg, now);
       } catch (e) {
+        if (e instanceof UnexpectedMessage && msg.epoch === 0) {
+          this.counters.droppedHandshake++;
+          this.reassembler.discard(msg.messageSeq);
+          return;
+        }
         if (e instanceof HandshakeFailure) {
           this.fail(e.alert, e.reason);
           return;

@@ -1,5 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { AlertDescription, HandshakeFailure } from './alert.js';
+import { AlertDescription, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { bytesEqual } from './bytes.js';
 import type { CipherSuite } from './cipher-suites.js';
 import { HandshakeType } from './constants.js';
@@ -94,8 +94,8 @@ export abstract class HandshakeBase {
   }
 
   protected expect(msg: HandshakeMessage, msgType: number, epoch = 0): void {
-    if (msg.msgType !== msgType) throw new HandshakeFailure(AlertDescription.unexpected_message, `expected handshake type ${msgType}, got ${msg.msgType}`);
-    if (msg.epoch !== epoch) throw new HandshakeFailure(AlertDescription.unexpected_message, `handshake type ${msgType} in epoch ${msg.epoch}`);
+    if (msg.msgType !== msgType) throw new UnexpectedMessage(`expected handshake type ${msgType}, got ${msg.msgType}`);
+    if (msg.epoch !== epoch) throw new UnexpectedMessage(`handshake type ${msgType} in epoch ${msg.epoch}`);
   }
 
   /**
@@ -104,13 +104,12 @@ export abstract class HandshakeBase {
    */
   protected acceptPeerCertificate(chain: Uint8Array[], expectedKeyType?: 'ec' | 'rsa'): void {
     const leaf = chain[0];
-    let cert: X509Certificate;
+    let key: KeyObject;
     try {
-      cert = new X509Certificate(leaf);
+      key = new X509Certificate(leaf).publicKey;
     } catch {
-      throw new HandshakeFailure(AlertDescription.bad_certificate, 'peer certificate does not parse');
+      throw new HandshakeFailure(AlertDescription.bad_certificate, 'peer certificate or its public key does not parse');
     }
-    const key = cert.publicKey;
     const type = key.asymmetricKeyType;
     if (type !== 'ec' && type !== 'rsa') throw new HandshakeFailure(AlertDescription.unsupported_certificate, `peer key type ${String(type)}`);
     if (expectedKeyType !== undefined && type !== expectedKeyType) {

@@ -1,4 +1,4 @@
-import { AlertDescription, HandshakeFailure } from './alert.js';
+import { AlertDescription, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { cipherSuiteById } from './cipher-suites.js';
 import { ClientCertificateType, EC_POINT_FORMAT_UNCOMPRESSED, HandshakeType, NamedGroup, ProtocolVersion, RANDOM_LENGTH, TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './constants.js';
 import { computeCookie, verifyCookie } from './cookie.js';
@@ -61,7 +61,7 @@ export class ServerHandshake extends HandshakeBase {
       case 'wait-finished':
         return this.onFinished(msg, now);
       default:
-        throw new HandshakeFailure(AlertDescription.unexpected_message, `unexpected handshake type ${msg.msgType}`);
+        throw new UnexpectedMessage(`unexpected handshake type ${msg.msgType}`);
     }
   }
 
