@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { FINGERPRINT_XOR, HEADER_LENGTH } from './constants.js';
 import { crc32 } from './crc32.js';
-import { hmacPatched } from './hmac.js';
+import { hmacPatchedInto } from './hmac.js';
 import type { StunMessage } from './message.js';
 import { saslprep } from './saslprep.js';
 import { utf8 } from './text.js';
@@ -53,16 +53,19 @@ export function userHash(username: string, realm: string): Uint8Array {
 }
 
 /**
- * Computes the MESSAGE-INTEGRITY value for a message whose MESSAGE-INTEGRITY header sits at
- * `attrOffset` (used by the writer and the verifier).
+ * Writes the MESSAGE-INTEGRITY value (20 bytes) of a message whose MESSAGE-INTEGRITY header is
+ * at `attrOffset` into out[at..] (used by the writer and the verifier).
  */
-export function computeMessageIntegrity(raw: Uint8Array, attrOffset: number, key: StunKey): Buffer {
-  return hmacPatched('sha1', key, raw, attrOffset, attrOffset + 24 - HEADER_LENGTH);
+export function computeMessageIntegrity(raw: Uint8Array, attrOffset: number, key: StunKey, out: Uint8Array, at: number): void {
+  hmacPatchedInto('sha1', key, raw, attrOffset, attrOffset + 24 - HEADER_LENGTH, out, at);
 }
 
-/** HMAC-SHA256 for a MESSAGE-INTEGRITY-SHA256 whose header is at `attrOffset` with a value of `valueLength` bytes. */
-export function computeMessageIntegritySha256(raw: Uint8Array, attrOffset: number, valueLength: number, key: StunKey): Buffer {
-  return hmacPatched('sha256', key, raw, attrOffset, attrOffset + 4 + valueLength - HEADER_LENGTH);
+/**
+ * Writes the full HMAC-SHA256 (32 bytes) for a MESSAGE-INTEGRITY-SHA256 whose header is at
+ * `attrOffset` with a value of `valueLength` bytes into out[at..].
+ */
+export function computeMessageIntegritySha256(raw: Uint8Array, attrOffset: number, valueLength: number, key: StunKey, out: Uint8Array, at: number): void {
+  hmacPatchedInto('sha256', key, raw, attrOffset, attrOffset + 4 + valueLength - HEADER_LENGTH, out, at);
 }
 
 /** FINGERPRINT value for a message whose FINGERPRINT header is at `attrOffset` and whose length field already covers it. */
@@ -70,14 +73,18 @@ export function computeFingerprint(raw: Uint8Array, attrOffset: number): number 
   return (crc32(raw, 0, attrOffset) ^ FINGERPRINT_XOR) >>> 0;
 }
 
+/** The computed MAC lands here; compared with `timingSafeEqual` through fixed views. */
+const mac = new Uint8Array(32);
+const mac20 = mac.subarray(0, 20);
+
 /** True if the message has a MESSAGE-INTEGRITY (HMAC-SHA1) that verifies with `key`. Constant-time compare. */
 export function verifyMessageIntegrity(msg: StunMessage, key: StunKey): boolean {
   const at = msg.integrityOffset;
   if (at < 0) return false;
   const raw = msg.raw;
   if (((raw[at + 2] << 8) | raw[at + 3]) !== 20) return false;
-  const mac = computeMessageIntegrity(raw, at, key);
-  return timingSafeEqual(mac, raw.subarray(at + 4, at + 24));
+  computeMessageIntegrity(raw, at, key, mac, 0);
+  return timingSafeEqual(mac20, raw.subarray(at + 4, at + 24));
 }
 
 /**
@@ -90,7 +97,7 @@ export function verifyMessageIntegritySha256(msg: StunMessage, key: StunKey): bo
   const raw = msg.raw;
   const len = (raw[at + 2] << 8) | raw[at + 3];
   if (len < 16 || len > 32 || len & 3) return false;
-  const mac = computeMessageIntegritySha256(raw, at, len, key);
+  computeMessageIntegritySha256(raw, at, len, key, mac, 0);
   return timingSafeEqual(mac.subarray(0, len), raw.subarray(at + 4, at + 4 + len));
 }
 

@@ -299,14 +299,12 @@ export class StunWriter {
   private seal(options: StunFinishOptions): void {
     if (options.integrityKey !== undefined) {
       const v = this.header(StunAttr.MESSAGE_INTEGRITY, 20);
-      const mac = computeMessageIntegrity(this.buf, this.pos, options.integrityKey);
-      this.buf.set(mac, v);
+      computeMessageIntegrity(this.buf, this.pos, options.integrityKey, this.buf, v);
       this.pos = v + 20;
     }
     if (options.integritySha256Key !== undefined) {
       const v = this.header(StunAttr.MESSAGE_INTEGRITY_SHA256, 32);
-      const mac = computeMessageIntegritySha256(this.buf, this.pos, 32, options.integritySha256Key);
-      this.buf.set(mac, v);
+      computeMessageIntegritySha256(this.buf, this.pos, 32, options.integritySha256Key, this.buf, v);
       this.pos = v + 32;
     }
     if (options.fingerprint) {
