@@ -43,7 +43,7 @@ export class MediaDescription extends SdpLevel {
   session: SessionDescription | undefined;
 
   /** A media description from its lines (the first one is the m= line), e.g. `new MediaDescription(['m=application 9 UDP/DTLS/SCTP webrtc-datachannel'])`. */
-  constructor(lines?: string[], src?: string, offsets?: readonly number[], first?: number, count?: number, crlf?: boolean, session?: SessionDescription) {
+  constructor(lines?: readonly string[], src?: string, offsets?: readonly number[], first?: number, count?: number, crlf?: boolean, session?: SessionDescription) {
     super(src === undefined ? (lines ?? []) : undefined, src, offsets, first, count, crlf);
     this.session = session;
   }

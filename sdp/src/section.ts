@@ -3,8 +3,12 @@
  * (RFC 8866 §5). A section is a list of lines such as `a=mid:0`, kept exactly as written.
  *
  * Parsed sections are zero-copy: they hold the source text and the [start, end) offsets of
- * their lines, and read values straight from the text. The first access to `lines` copies them
- * into a plain string array that the caller may edit; from then on the section reads that array.
+ * their lines, and read values straight from the text. Reading `lines`, or any edit, copies the
+ * lines into a frozen string array; from then on the section reads that array.
+ *
+ * Every line is `<letter a-z>=<value>` with no LF or NUL in it (the parser guarantees it for
+ * parsed lines; the constructors and edit methods check it, throwing SdpError('bad-argument')),
+ * so the writer never has to re-check and no edit can inject a line.
  */
 import { SdpError } from './errors.js';
 
@@ -16,14 +20,14 @@ export class SdpSection {
   /** Index (0-based) of this section's first line among all the source's lines. */
   protected _first: number;
   protected _count: number;
-  /** Materialised lines (without line ends); `undefined` while the section is read from `_src`. */
-  protected _lines: string[] | undefined;
+  /** Materialised lines (frozen, without line ends); `undefined` while the section is read from `_src`. */
+  protected _lines: readonly string[] | undefined;
   /** Every line of the source text ended in CRLF (so a source span is already canonical). */
   protected _crlf: boolean;
 
   /** @internal Use `parseSdp` or the subclass constructors. */
-  constructor(lines: string[] | undefined, src = '', offsets?: readonly number[], first = 0, count = 0, crlf = false) {
-    this._lines = lines;
+  constructor(lines: readonly string[] | undefined, src = '', offsets?: readonly number[], first = 0, count = 0, crlf = false) {
+    this._lines = lines === undefined ? undefined : checkedLines(lines);
     this._crlf = crlf;
     this._src = src;
     this._offsets = offsets;
@@ -33,22 +37,23 @@ export class SdpSection {
 
   /**
    * The lines of this section, without line ends (e.g. `['m=application 9 ...', 'c=IN IP4 0.0.0.0', ...]`).
-   * The array is live: edits show in the typed getters and in `writeSdp`. Each line must stay
-   * `<letter>=<value>` without CR or LF; the writer checks.
+   * Frozen: edit with `setLine`, `insertLine`, `removeLine`, the attribute methods, or by
+   * assigning a new array to `lines`.
    */
-  get lines(): string[] {
+  get lines(): readonly string[] {
     if (this._lines === undefined) {
       const out = new Array<string>(this._count);
       for (let i = 0; i < this._count; i++) out[i] = this.line(i);
-      this._lines = out;
+      this._lines = Object.freeze(out);
       this._offsets = undefined;
       this._src = '';
     }
     return this._lines;
   }
 
-  set lines(lines: string[]) {
-    this._lines = lines;
+  /** Replaces every line (each checked). */
+  set lines(lines: readonly string[]) {
+    this._lines = checkedLines(lines);
     this._offsets = undefined;
     this._src = '';
   }
@@ -118,29 +123,50 @@ export class SdpSection {
     return -1;
   }
 
-  /** Appends `a=<name>` or `a=<name>:<value>`. */
-  addAttribute(name: string, value?: string): this {
-    this.lines.push(attributeLine(name, value));
-    return this;
+  /** Replaces line `i` (0 ≤ i < lineCount). */
+  setLine(i: number, line: string): this {
+    return this._edit(i, 1, checkedLine(line));
   }
 
-  /** Removes every `a=<name>` line; returns how many were removed. */
-  removeAttribute(name: string): number {
-    const lines = this.lines;
-    let removed = 0;
-    for (let i = this.findAttribute(name, 0); i >= 0; i = this.findAttribute(name, i)) {
-      lines.splice(i, 1);
-      removed++;
-    }
-    return removed;
+  /** Inserts a line before index `i` (i = lineCount appends). */
+  insertLine(i: number, line: string): this {
+    return this._edit(i, 0, checkedLine(line));
+  }
+
+  /** Removes line `i`. */
+  removeLine(i: number): this {
+    return this._edit(i, 1);
+  }
+
+  /** Appends `a=<name>` or `a=<name>:<value>`. */
+  addAttribute(name: string, value?: string): this {
+    return this._edit(this.lineCount, 0, attributeLine(name, value));
   }
 
   /** Replaces the first `a=<name>` line (or appends one). */
   setAttribute(name: string, value?: string): this {
     const i = this.findAttribute(name, 0);
     const text = attributeLine(name, value);
-    if (i < 0) this.lines.push(text);
-    else this.lines[i] = text;
+    return i < 0 ? this._edit(this.lineCount, 0, text) : this._edit(i, 1, text);
+  }
+
+  /** Removes every `a=<name>` line; returns how many were removed. */
+  removeAttribute(name: string): number {
+    let removed = 0;
+    for (let i = this.findAttribute(name, 0); i >= 0; i = this.findAttribute(name, i)) {
+      this._edit(i, 1);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Copy-on-write splice of the (frozen) lines. */
+  private _edit(i: number, deleteCount: number, line?: string): this {
+    const lines = this.lines.slice();
+    if (!Number.isInteger(i) || i < 0 || i + deleteCount > lines.length) throw new SdpError('bad-argument', `line index ${i} out of range`);
+    if (line === undefined) lines.splice(i, deleteCount);
+    else lines.splice(i, deleteCount, line);
+    this._lines = Object.freeze(lines);
     return this;
   }
 
@@ -194,6 +220,21 @@ export class SdpSection {
 function attributeLine(name: string, value: string | undefined): string {
   if (typeof name !== 'string' || !/^[A-Za-z0-9!#$%&'*+\-.^_`{|}~]+$/.test(name)) throw new SdpError('bad-argument', `attribute name ${JSON.stringify(String(name))} is not a token`);
   if (value === undefined) return `a=${name}`;
-  if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new SdpError('bad-argument', `a=${name} value must be a string without CR, LF or NUL`);
-  return `a=${name}:${value}`;
+  if (typeof value !== 'string') throw new SdpError('bad-argument', `a=${name} value must be a string`);
+  return checkedLine(`a=${name}:${value}`);
+}
+
+/** A line as the parser would produce it: `<a-z>=<value>`, no LF, no NUL. */
+function checkedLine(line: string): string {
+  const t = typeof line === 'string' ? line.charCodeAt(0) : 0;
+  if (t < 0x61 || t > 0x7a || line.charCodeAt(1) !== 0x3d || line.indexOf('\n') !== -1 || line.indexOf('\0') !== -1) {
+    throw new SdpError('bad-argument', `${JSON.stringify(String(line).slice(0, 40))} is not a line: <letter a-z>=<value> without LF or NUL`);
+  }
+  return line;
+}
+
+function checkedLines(lines: readonly string[]): readonly string[] {
+  if (!Array.isArray(lines)) throw new SdpError('bad-argument', 'lines must be an array of strings');
+  for (const l of lines) checkedLine(l);
+  return Object.freeze(lines.slice());
 }

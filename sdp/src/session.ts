@@ -15,7 +15,7 @@ export class SessionDescription extends SdpLevel {
    * A description from its session-level lines (v=, o=, s=, t=, session attributes) and media
    * descriptions, e.g. to build one by hand; `parseSdp` is the usual way in.
    */
-  constructor(lines?: string[], media: MediaDescription[] = [], src?: string, offsets?: readonly number[], count?: number, crlf?: boolean) {
+  constructor(lines?: readonly string[], media: MediaDescription[] = [], src?: string, offsets?: readonly number[], count?: number, crlf?: boolean) {
     super(src === undefined ? (lines ?? []) : undefined, src, offsets, 0, count, crlf);
     this.media = media;
     for (const m of media) m.session = this;

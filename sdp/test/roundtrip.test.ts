@@ -73,9 +73,18 @@ t.test('edits through the section API are written and parsed back', async (t) =>
   t.equal(back.media[0].endOfCandidates, false);
   t.throws(() => d.media[0].setAttribute('mid', 'x\r\na=ice-lite'), { code: 'bad-argument' });
   t.throws(() => d.media[0].addAttribute('bad name'), { code: 'bad-argument' });
-  d.media[0].lines.push('a=ok\na=injected');
-  t.throws(() => writeSdp(d), { code: 'bad-argument' }, 'the writer refuses a line with LF');
-  d.media[0].lines.pop();
-  d.media[0].lines.push('not a line');
-  t.throws(() => writeSdp(d), { code: 'bad-argument' });
+  t.ok(Object.isFrozen(d.media[0].lines), 'lines are frozen; edits go through checked methods');
+  t.throws(() => d.media[0].insertLine(1, 'a=ok\na=injected'), { code: 'bad-argument' }, 'no line injection');
+  t.throws(() => d.media[0].setLine(0, 'm=x\0'), { code: 'bad-argument' });
+  t.throws(() => d.media[0].insertLine(1, 'not a line'), { code: 'bad-argument' });
+  t.throws(() => d.media[0].removeLine(99), { code: 'bad-argument' });
+  t.throws(() => {
+    d.media[0].lines = ['m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'A=upper'];
+  }, { code: 'bad-argument' });
+  t.throws(() => new MediaDescription(['m=application 9 UDP/DTLS/SCTP x', 'a=x\r\na=y']), { code: 'bad-argument' });
+  d.media[0].insertLine(1, 'c=IN IP4 0.0.0.0').setLine(0, 'm=application 5000 UDP/DTLS/SCTP webrtc-datachannel').removeLine(d.media[0].lineCount - 1);
+  const again = parseSdp(writeSdp(d)).media[0];
+  t.equal(again.port, 5000);
+  t.equal(again.connection?.address, '0.0.0.0');
+  t.strictSame(again.lines, d.media[0].lines);
 });
