@@ -179,6 +179,8 @@ export class RTCDataChannel extends EventTarget {
         return;
       }
       case 'buffered-amount-low':
+        // stale if an earlier handler in this drain already refilled the buffer
+        if (this.bufferedAmount > this.#threshold) return;
         this.dispatchEvent(new Event('bufferedamountlow'));
         return;
       case 'closing':

@@ -1,0 +1,155 @@
+// W3C RTCPeerConnection / RTCDataChannel behaviour: event order, backpressure events,
+// max-message-size, close semantics. tsrtc ↔ tsrtc over loopback UDP.
+import t from 'tap';
+import { RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
+
+const cfg = { tsrtc: { addresses: ['127.0.0.1'] } };
+
+function waitFor<T = Event>(target: EventTarget, type: string, ms = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
+    target.addEventListener(type, (e) => {
+      clearTimeout(timer);
+      resolve(e as T);
+    }, { once: true });
+  });
+}
+
+function record(pc: RTCPeerConnection, log: string[]): void {
+  pc.addEventListener('signalingstatechange', () => log.push(`signaling:${pc.signalingState}`));
+  pc.addEventListener('icegatheringstatechange', () => log.push(`gathering:${pc.iceGatheringState}`));
+  pc.addEventListener('iceconnectionstatechange', () => log.push(`ice:${pc.iceConnectionState}`));
+  pc.addEventListener('connectionstatechange', () => log.push(`connection:${pc.connectionState}`));
+  pc.addEventListener('icecandidate', (e) => log.push((e as unknown as { candidate: unknown }).candidate === null ? 'candidate:null' : 'candidate'));
+  pc.addEventListener('datachannel', (e) => {
+    log.push('datachannel');
+    const ch = (e as unknown as { channel: RTCDataChannel }).channel;
+    ch.addEventListener('open', () => log.push('open'));
+  });
+}
+
+async function pair(): Promise<{ a: RTCPeerConnection; b: RTCPeerConnection; logA: string[]; logB: string[]; dc: RTCDataChannel; remote: RTCDataChannel }> {
+  const a = new RTCPeerConnection(cfg);
+  const b = new RTCPeerConnection(cfg);
+  const logA: string[] = [];
+  const logB: string[] = [];
+  record(a, logA);
+  record(b, logB);
+  a.onicecandidate = (e) => { if (e.candidate) void b.addIceCandidate(e.candidate); };
+  b.onicecandidate = (e) => { if (e.candidate) void a.addIceCandidate(e.candidate); };
+  const dc = a.createDataChannel('c');
+  dc.addEventListener('open', () => logA.push('open'));
+  const negotiation = waitFor(a, 'negotiationneeded');
+  await negotiation;
+  logA.push('negotiationneeded');
+  const incoming = waitFor<{ channel: RTCDataChannel }>(b, 'datachannel');
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription!);
+  const remote = (await incoming).channel;
+  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  return { a, b, logA, logB, dc, remote };
+}
+
+const before = (log: string[], x: string, y: string) => log.indexOf(x) >= 0 && log.indexOf(y) >= 0 && log.indexOf(x) < log.indexOf(y);
+
+t.test('event order on connect (W3C webrtc-pc §4.4)', async (t) => {
+  const { a, b, logA, logB } = await pair();
+  t.teardown(() => { a.close(); b.close(); });
+  t.equal(logA[0], 'negotiationneeded', 'negotiationneeded first, after createDataChannel');
+  t.ok(before(logA, 'signaling:have-local-offer', 'gathering:gathering'), 'offerer: SLD before gathering');
+  t.ok(before(logA, 'gathering:gathering', 'candidate'), 'gathering before candidates');
+  t.ok(before(logA, 'gathering:complete', 'candidate:null'), 'gathering complete, then the null candidate');
+  t.ok(before(logA, 'signaling:stable', 'connection:connected'));
+  t.ok(before(logA, 'ice:checking', 'ice:connected'));
+  t.ok(before(logA, 'connection:connecting', 'connection:connected'));
+  t.ok(before(logA, 'ice:connected', 'connection:connected'), 'ICE connects before the peer connection');
+  t.ok(before(logA, 'connection:connected', 'open'), 'connected before the channel opens');
+  t.ok(before(logB, 'signaling:have-remote-offer', 'signaling:stable'));
+  t.ok(before(logB, 'datachannel', 'open'), 'datachannel, then open');
+  t.equal(logA.filter((x) => x === 'connection:connected').length, 1, 'one connected event');
+});
+
+t.test('bufferedAmount, bufferedamountlow, and backpressure-driven sending', async (t) => {
+  const { a, b, dc, remote } = await pair();
+  t.teardown(() => { a.close(); b.close(); });
+  dc.bufferedAmountLowThreshold = 64 * 1024;
+  t.equal(dc.bufferedAmountLowThreshold, 64 * 1024);
+  let received = 0;
+  const total = 4 * 1024 * 1024;
+  const done = new Promise<void>((resolve) => {
+    remote.onmessage = (e) => {
+      received += (e.data as ArrayBuffer).byteLength;
+      if (received >= total) resolve();
+    };
+  });
+  const chunk = new Uint8Array(16 * 1024);
+  let sent = 0;
+  let lows = 0;
+  const pump = () => {
+    while (sent < total && dc.bufferedAmount < 512 * 1024) {
+      dc.send(chunk);
+      sent += chunk.length;
+    }
+  };
+  dc.onbufferedamountlow = () => {
+    lows++;
+    t.ok(dc.bufferedAmount <= 64 * 1024, 'bufferedamountlow fires at or below the threshold');
+    pump();
+  };
+  pump();
+  t.ok(dc.bufferedAmount > 64 * 1024, 'bufferedAmount counts queued bytes synchronously');
+  await done;
+  t.equal(received, total);
+  t.ok(lows >= 1, `bufferedamountlow fired ${lows} times`);
+});
+
+t.test('max-message-size: TypeError above the remote limit, like browsers', async (t) => {
+  const a = new RTCPeerConnection(cfg);
+  const b = new RTCPeerConnection({ tsrtc: { addresses: ['127.0.0.1'], maxMessageSize: 1000 } });
+  t.teardown(() => { a.close(); b.close(); });
+  a.onicecandidate = (e) => { if (e.candidate) void b.addIceCandidate(e.candidate); };
+  b.onicecandidate = (e) => { if (e.candidate) void a.addIceCandidate(e.candidate); };
+  const dc = a.createDataChannel('m');
+  const incoming = waitFor<{ channel: RTCDataChannel }>(b, 'datachannel');
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription();
+  t.match(b.localDescription!.sdp, /a=max-message-size:1000\r\n/);
+  await a.setRemoteDescription(b.localDescription!);
+  const remote = (await incoming).channel;
+  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  t.equal(a.sctp!.maxMessageSize, 1000);
+  t.throws(() => dc.send(new Uint8Array(1001)), TypeError);
+  t.throws(() => dc.send(new Blob([new Uint8Array(1001)])), TypeError);
+  const m = waitFor<MessageEvent>(remote, 'message');
+  dc.send(new Uint8Array(1000));
+  t.equal(((await m).data as ArrayBuffer).byteLength, 1000);
+});
+
+t.test('remote peer close: channels close and the transport ends', async (t) => {
+  const { a, b, dc, remote } = await pair();
+  t.teardown(() => a.close());
+  const closed = waitFor(dc, 'close');
+  b.close();
+  t.equal(remote.readyState, 'closed', 'local channels are closed by close()');
+  t.equal(b.connectionState, 'closed');
+  await closed;
+  t.equal(dc.readyState, 'closed', 'the peer sees its channel close');
+  t.throws(() => dc.send('x'), { name: 'InvalidStateError' });
+});
+
+t.test('many channels, labels and ids', async (t) => {
+  const { a, b, dc } = await pair();
+  t.teardown(() => { a.close(); b.close(); });
+  const names: string[] = [];
+  b.addEventListener('datachannel', (e) => names.push((e as unknown as { channel: RTCDataChannel }).channel.label));
+  const chans = Array.from({ length: 20 }, (_, i) => a.createDataChannel(`ch${i}`, { ordered: i % 2 === 0, maxRetransmits: i % 3 === 0 ? 0 : null }));
+  await Promise.all(chans.map((c) => (c.readyState === 'open' ? undefined : waitFor(c, 'open'))));
+  const ids = new Set([dc.id, ...chans.map((c) => c.id)]);
+  t.equal(ids.size, 21, 'distinct ids');
+  for (const c of chans) t.equal(c.id! % 2, dc.id! % 2, 'same parity');
+  while (names.length < 20) await waitFor(b, 'datachannel');
+  t.same(names.sort(), chans.map((c) => c.label).sort());
+});
