@@ -59,6 +59,8 @@ export function parseSdp(text: string, options?: Partial<SdpParseOptions>): Sess
   const nul = text.indexOf('\u0000');
   if (nul !== -1) throw new SdpError('bad-character', 'NUL character', lineAt(text, nul));
 
+  const maxLineLength = caps.maxLineLength;
+  const maxLines = caps.maxLines;
   let n = 0;
   let m = 0;
   let pos = 0;
@@ -85,8 +87,8 @@ export function parseSdp(text: string, options?: Partial<SdpParseOptions>): Sess
       if (onlyLineEnds(text, pos, len)) break;
       throw new SdpError('bad-line', 'blank line', lineNo);
     }
-    if (end - pos > caps.maxLineLength) throw new SdpError('line-too-long', `${end - pos} characters (cap ${caps.maxLineLength})`, lineNo);
-    if (n >= caps.maxLines) throw new SdpError('too-many-lines', `more than ${caps.maxLines} lines`, lineNo);
+    if (end - pos > maxLineLength) throw new SdpError('line-too-long', `${end - pos} characters (cap ${maxLineLength})`, lineNo);
+    if (n >= maxLines) throw new SdpError('too-many-lines', `more than ${caps.maxLines} lines`, lineNo);
     const type = text.charCodeAt(pos);
     if (end - pos < 2 || text.charCodeAt(pos + 1) !== EQUALS || type < LETTER_A || type > LETTER_Z) {
       throw new SdpError('bad-line', 'not "<letter>=<value>"', lineNo);
