@@ -7,6 +7,7 @@
  * timers as deadlines.
  */
 import { SctpError } from './errors.js';
+import { copyBytes } from './byte-pool.js';
 import { Ppid } from './ppid.js';
 import { resolveSettings, type ResolvedSctpSettings, type SctpSettings } from './settings.js';
 import { unwrap32, wrap32 } from './serial.js';
@@ -365,7 +366,7 @@ export class SctpAssociation {
     if (data.length === 0) {
       ppid = ppid === Ppid.STRING ? Ppid.STRING_EMPTY : ppid === Ppid.BINARY ? Ppid.BINARY_EMPTY : ppid;
       data = new Uint8Array(1);
-    } else data = data.slice();
+    } else data = copyBytes(data);
     const m: OutMessage = {
       streamId,
       ppid,

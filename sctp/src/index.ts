@@ -20,3 +20,7 @@ export { decodeReconfig } from './packet/reconfig-chunk.js';
 export type { ReconfigParameter } from './packet/reconfig-chunk.js';
 export { decodeCauses } from './packet/control-chunks.js';
 export type { ErrorCause } from './packet/control-chunks.js';
+export { PacketWriter } from './packet/writer.js';
+export { PacketReader } from './packet/packet.js';
+export { writeData } from './packet/data-chunk.js';
+export { writeSack } from './packet/sack-chunk.js';

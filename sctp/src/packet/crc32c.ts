@@ -20,15 +20,28 @@ for (let n = 0; n < 256; n++) {
 }
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+// The last buffer's 32-bit view, reused: packets written into one preallocated buffer (or
+// read from one receive buffer) then cost no view allocation.
+let lastBuffer: ArrayBufferLike | undefined;
+let lastWords = new Uint32Array(0);
+function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+  if (buffer !== lastBuffer) {
+    lastBuffer = buffer;
+    lastWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+  return lastWords;
+}
+
 /** Updates a running (already inverted) CRC register with bytes[start, end). */
 function update(crc: number, b: Uint8Array, start: number, end: number): number {
   let i = start;
   // bytewise until 4-byte aligned in the underlying buffer
   while (i < end && ((b.byteOffset + i) & 3) !== 0) crc = T[(crc ^ b[i++]) & 0xff] ^ (crc >>> 8);
   if (LITTLE_ENDIAN && end - i >= 16) {
-    const words = new Uint32Array(b.buffer, b.byteOffset + i, (end - i) >>> 2);
-    const n16 = words.length & ~3;
-    for (let w = 0; w < n16; w += 4) {
+    const words = wordsOf(b.buffer);
+    const w0 = (b.byteOffset + i) >>> 2;
+    const n16 = ((end - i) >>> 2) & ~3;
+    for (let w = w0, wEnd = w0 + n16; w < wEnd; w += 4) {
       const a = words[w] ^ crc;
       const b1 = words[w + 1];
       const c = words[w + 2];

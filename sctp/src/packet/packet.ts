@@ -22,10 +22,10 @@ export class PacketReader {
   verificationTag = 0;
   checksum = 0;
   count = 0;
-  /** chunk start offsets in `bytes` */
-  readonly offset = new Int32Array(MAX_CHUNKS_PER_PACKET);
+  /** chunk start offsets in `bytes` (grown on demand up to MAX_CHUNKS_PER_PACKET) */
+  offset = new Int32Array(32);
   /** chunk Length field values (header + value, without padding) */
-  readonly length = new Int32Array(MAX_CHUNKS_PER_PACKET);
+  length = new Int32Array(32);
   /** the offset and length of a framing error, when read() fails */
   errorOffset = 0;
 
@@ -44,7 +44,15 @@ export class PacketReader {
       if (end - o < 4) return (this.errorOffset = o), 'truncated';
       const len = u16(bytes, o + 2);
       if (len < 4 || len > end - o) return (this.errorOffset = o), 'bad-chunk-length';
-      if (this.count === MAX_CHUNKS_PER_PACKET) return (this.errorOffset = o), 'too-many-chunks';
+      if (this.count === this.offset.length) {
+        if (this.count === MAX_CHUNKS_PER_PACKET) return (this.errorOffset = o), 'too-many-chunks';
+        const offset = new Int32Array(this.count * 2);
+        const length = new Int32Array(this.count * 2);
+        offset.set(this.offset);
+        length.set(this.length);
+        this.offset = offset;
+        this.length = length;
+      }
       this.offset[this.count] = o;
       this.length[this.count] = len;
       this.count++;

@@ -6,6 +6,7 @@
  * Every byte held is counted against a cap (payload plus a per-fragment overhead).
  */
 import { ssnLess } from '../serial.js';
+import { copyBytes } from '../byte-pool.js';
 
 export interface DeliveredMessage {
   type: 'message';
@@ -33,6 +34,8 @@ interface Run {
 
 interface InStream {
   nextSsn: number;
+  /** size of the last reassembled message (the initial buffer size for the next one) */
+  lastSize: number;
   /** complete ordered messages waiting for their turn, by SSN */
   waiting: Map<number, { ppid: number; data: Uint8Array }>;
 }
@@ -63,7 +66,7 @@ export class Reassembly {
 
   private stream(id: number): InStream {
     let s = this.streams[id];
-    if (!s) this.streams[id] = s = { nextSsn: 0, waiting: new Map() };
+    if (!s) this.streams[id] = s = { nextSsn: 0, lastSize: 0, waiting: new Map() };
     return s;
   }
 
@@ -76,7 +79,7 @@ export class Reassembly {
     if (B && E) {
       if (n > this.maxMessageSize) return 'too-large';
       if (unordered) {
-        this.out.push({ type: 'message', streamId, ppid, data: payload.slice() });
+        this.out.push({ type: 'message', streamId, ppid, data: copyBytes(payload) });
         return 'ok';
       }
       return this.ordered(streamId, ssn, ppid, payload, true);
@@ -91,8 +94,9 @@ export class Reassembly {
       left.hasE = E;
       return this.settle(left, E);
     }
-    // a new run: growable buffer when it starts a message, else a fragment list
-    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64)) : n;
+    // a new run: growable buffer when it starts a message (sized like the stream's previous
+    // message, so a stream of equal-sized messages allocates once each), else a fragment list
+    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64, this.streams[streamId]?.lastSize ?? 0)) : n;
     const cost = cap + FRAGMENT_OVERHEAD;
     if (this.bufferedBytes + cost > this.capBytes) return 'full';
     this.bufferedBytes += cost;
@@ -155,6 +159,7 @@ export class Reassembly {
       }
     }
     if (run.hasB && run.hasE) {
+      this.stream(run.streamId).lastSize = run.bytes;
       this.byFirst.delete(run.first);
       this.bufferedBytes -= run.cost;
       const data = run.fragments ? concat(run.fragments, run.bytes) : run.buf.subarray(0, run.bytes);
@@ -175,7 +180,7 @@ export class Reassembly {
   private ordered(streamId: number, ssn: number, ppid: number, data: Uint8Array, isView: boolean): AddResult {
     const s = this.stream(streamId);
     if (ssn === s.nextSsn) {
-      this.out.push({ type: 'message', streamId, ppid, data: isView ? data.slice() : data });
+      this.out.push({ type: 'message', streamId, ppid, data: isView ? copyBytes(data) : data });
       s.nextSsn = (s.nextSsn + 1) & 0xffff;
       this.drain(streamId, s);
       return 'ok';
@@ -184,7 +189,7 @@ export class Reassembly {
     const cost = data.length + FRAGMENT_OVERHEAD;
     if (this.bufferedBytes + cost > this.capBytes) return 'full';
     this.bufferedBytes += cost;
-    s.waiting.set(ssn, { ppid, data: isView ? data.slice() : data });
+    s.waiting.set(ssn, { ppid, data: isView ? copyBytes(data) : data });
     return 'ok';
   }
 

@@ -49,7 +49,7 @@ export class CongestionControl {
   /** Fast retransmit (§7.2.4): enter fast recovery unless already in it. */
   onFastRetransmit(highestOutstandingTsn: number): void {
     if (this.inFastRecovery) return;
-    this.ssthresh = Math.max(this.cwnd / 2, 4 * this.mtu);
+    this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 4 * this.mtu);
     this.cwnd = this.ssthresh;
     this.partialBytesAcked = 0;
     this.fastRecoveryExitPoint = highestOutstandingTsn;
@@ -57,7 +57,7 @@ export class CongestionControl {
 
   /** T3-rtx expiry (§7.2.3): back to one MTU. */
   onRetransmitTimeout(): void {
-    this.ssthresh = Math.max(this.cwnd / 2, 4 * this.mtu);
+    this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 4 * this.mtu);
     this.cwnd = this.mtu;
     this.partialBytesAcked = 0;
     this.fastRecoveryExitPoint = undefined;

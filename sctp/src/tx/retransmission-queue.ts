@@ -17,6 +17,8 @@ export interface SentChunk {
   markedForRetransmit: boolean;
   inFlight: boolean;
   missIndications: number;
+  /** fast retransmitted once: only T3 may resend it again (RFC 9260 §7.2.4) */
+  fastRetransmitted: boolean;
 }
 
 export interface SackOutcome {
@@ -58,7 +60,7 @@ export class RetransmissionQueue {
 
   /** Records a chunk sent for the first time; returns its TSN. */
   add(msg: OutMessage, payload: Uint8Array, flags: number, now: number): SentChunk {
-    const c: SentChunk = { tsn: this.nextTsn++, msg, payload, flags, sentAt: now, transmissions: 1, acked: false, abandoned: false, markedForRetransmit: false, inFlight: true, missIndications: 0 };
+    const c: SentChunk = { tsn: this.nextTsn++, msg, payload, flags, sentAt: now, transmissions: 1, acked: false, abandoned: false, markedForRetransmit: false, inFlight: true, missIndications: 0, fastRetransmitted: false };
     this.q.push(c);
     this.flightBytes += payload.length;
     return c;
@@ -114,9 +116,10 @@ export class RetransmissionQueue {
     if (nGaps > 0 && highestNewlyAcked > cum) {
       for (let t = cum + 1; t < highestNewlyAcked; t++) {
         const c = q[this.head + (t - cum - 1)];
-        if (c.acked || c.abandoned || c.markedForRetransmit) continue;
+        if (c.acked || c.abandoned || c.markedForRetransmit || c.fastRetransmitted) continue;
         if (++c.missIndications >= 3) {
           c.missIndications = 0;
+          c.fastRetransmitted = true;
           this.markForRetransmit(c);
           o.fastRetransmit = true;
         }
@@ -149,7 +152,11 @@ export class RetransmissionQueue {
 
   /** T3-rtx expiry (RFC 9260 §6.3.3 E3): every unacked chunk goes back for retransmission. */
   markAllForRetransmit(): void {
-    for (let i = this.head; i < this.q.length; i++) this.markForRetransmit(this.q[i]);
+    for (let i = this.head; i < this.q.length; i++) {
+      const c = this.q[i];
+      c.fastRetransmitted = false;
+      this.markForRetransmit(c);
+    }
   }
 
   /** The next chunk to retransmit, left in place (skips entries acked/abandoned meanwhile). */
