@@ -32,6 +32,14 @@ export const KNOWN_FAULTS: KnownFault[] = [
     peer: 'ndc', scenario: 'pr-params-subject-created', match: /remote sees (ordered|maxRetransmits|maxPacketLifeTime)=/,
     reason: 'node-datachannel 0.33.4 polyfill builds RTCDataChannel for incoming channels without their parameters: ordered always true, maxRetransmits/maxPacketLifeTime null',
   },
+  {
+    peer: 'werift', scenario: 'pr-params-remote-created', match: /subject sees ordered=true on/,
+    reason: 'werift 0.24.4 sends DATA_CHANNEL_OPEN with an ordered channel type for unordered partially reliable channels (pion and tsrtc both see ordered=true)',
+  },
+  {
+    peer: 'wrtc', scenario: 'ordered-1000', match: /out of order or lost\); the remote counted 1000 of 1000/,
+    reason: '@roamhq/wrtc delivers the first messages of an incoming channel out of order (e.g. 42..999 before 0..41) when they arrive before its JS wrapper fired "open"; seen with a fast sender',
+  },
 ];
 
 export function knownFault(peer: string, scenario: string, message: string): KnownFault | undefined {

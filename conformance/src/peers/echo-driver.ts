@@ -56,13 +56,22 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
       rec.messagesIn++;
       rec.bytesIn += messageLength(data);
       if (typeof data === 'string') rec.stringMessagesIn++; else rec.binaryMessagesIn++;
-      if (dc.label.startsWith(SINK_PREFIX) || dc.readyState !== 'open') return;
+      if (dc.label.startsWith(SINK_PREFIX)) return;
+      // some stacks deliver messages on an announced channel before its readyState says
+      // "open" (@roamhq/wrtc): hold the echoes until it does
+      pending.push(data);
+      if (dc.readyState === 'open') flush();
+    });
+    const pending: unknown[] = [];
+    const flush = () => { for (const d of pending.splice(0)) echo(d); };
+    const echo = (data: unknown) => {
       try {
         dc.send(data as string | ArrayBuffer);
         rec.messagesOut++;
         rec.bytesOut += messageLength(data);
       } catch { /* counted as missing by the sender */ }
-    });
+    };
+    dc.addEventListener('open', flush);
     return rec;
   };
 

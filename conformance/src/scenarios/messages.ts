@@ -74,9 +74,18 @@ export const ordered1000: Scenario = {
     const n = 1000;
     const t0 = performance.now();
     for (let i = 0; i < n; i++) c.dc.send(`message ${i}`);
+    const remoteCount = async () => {
+      const far = await ctx.remoteChannel(c.session, c.dc.label);
+      return `the remote counted ${far?.messagesIn ?? '?'} of ${n} and echoed ${far?.messagesOut ?? '?'}`;
+    };
     for (let i = 0; i < n; i++) {
-      const got = await inbox.next(15_000, `echo ${i} of ${n}`);
-      if (got !== `message ${i}`) throw new Error(`echo ${i} is ${describe(got)} (out of order or lost)`);
+      let got: unknown;
+      try {
+        got = await inbox.next(15_000, `echo ${i} of ${n}`);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; ${await remoteCount()}`);
+      }
+      if (got !== `message ${i}`) throw new Error(`echo ${i} is ${describe(got)} (out of order or lost); ${await remoteCount()}`);
     }
     ctx.figures['msgs/s'] = Math.round((2 * n) / ((performance.now() - t0) / 1000));
     const far = await ctx.remoteChannel(c.session, c.dc.label);
