@@ -153,3 +153,43 @@ t.test('many channels, labels and ids', async (t) => {
   while (names.length < 20) await waitFor(b, 'datachannel');
   t.same(names.sort(), chans.map((c) => c.label).sort());
 });
+
+t.test('simple-peer style usage through a wrtc object (non-trickle, SDP passed through JSON)', async (t) => {
+  const wrtc = await import('../src/index.js');
+  const { RTCPeerConnection: Pc, RTCSessionDescription: Desc } = wrtc;
+  const initiator = new Pc(cfg);
+  const other = new Pc(cfg);
+  t.teardown(() => { initiator.close(); other.close(); });
+  const iceComplete = (pc: RTCPeerConnection) => new Promise<void>((resolve) => {
+    pc.onicecandidate = (e) => { if (!e.candidate) resolve(); };
+  });
+  const channel = initiator.createDataChannel('sp', {});
+  channel.binaryType = 'arraybuffer';
+  channel.bufferedAmountLowThreshold = 64 * 1024;
+  const opened = new Promise<void>((r) => { channel.onopen = () => r(); });
+  const received = new Promise<string>((resolve) => {
+    other.ondatachannel = (event) => {
+      const ch = event.channel;
+      ch.binaryType = 'arraybuffer';
+      ch.onopen = () => ch.send('from answerer');
+      ch.onmessage = (e) => resolve(Buffer.from(e.data as ArrayBuffer).toString());
+    };
+  });
+  const offer = await initiator.createOffer({});
+  offer.sdp = offer.sdp!.replace(/a=ice-options:trickle\s\n/g, ''); // simple-peer's filterTrickle
+  const doneA = iceComplete(initiator);
+  await initiator.setLocalDescription(offer);
+  await doneA;
+  const signal1 = JSON.parse(JSON.stringify({ type: initiator.localDescription!.type, sdp: initiator.localDescription!.sdp }));
+  await other.setRemoteDescription(new Desc(signal1));
+  const answer = await other.createAnswer({});
+  const doneB = iceComplete(other);
+  await other.setLocalDescription(answer);
+  await doneB;
+  await initiator.setRemoteDescription(new Desc(JSON.parse(JSON.stringify(other.localDescription))));
+  await opened;
+  const gotOnInitiator = new Promise<string>((r) => { channel.onmessage = (e) => r(e.data as string); });
+  channel.send(Buffer.from('from initiator'));
+  t.equal(await received, 'from initiator');
+  t.equal(await gotOnInitiator, 'from answerer');
+});

@@ -76,6 +76,14 @@ t.test('W3C: trickle connect, datachannel event, text and binary both ways, stat
   for (const ty of ['peer-connection', 'transport', 'candidate-pair', 'local-candidate', 'remote-candidate', 'data-channel', 'certificate']) {
     t.ok(types.has(ty), `getStats has ${ty}`);
   }
+  // what simple-peer does to find the addresses: promise getStats (length 0), transport →
+  // selectedCandidatePairId → candidate-pair → local/remote candidate address and port
+  t.equal(a.getStats.length, 0, 'getStats() declares no parameters');
+  const transport = [...stats.values()].find((s) => s.type === 'transport')!;
+  const selected = stats.get(transport.selectedCandidatePairId as string)!;
+  t.equal(selected.type, 'candidate-pair');
+  t.equal(stats.get(selected.localCandidateId as string)!.address, '127.0.0.1');
+  t.equal(typeof stats.get(selected.remoteCandidateId as string)!.port, 'number');
   const dcStats = [...stats.values()].find((s) => s.type === 'data-channel')!;
   t.equal(dcStats.messagesSent, 3);
 

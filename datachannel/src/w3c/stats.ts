@@ -46,7 +46,7 @@ export function buildStatsReport(input: StatsInput): Map<string, Record<string, 
     pairId = `CP${l}_${r}`;
     report.set(pairId, {
       id: pairId, type: 'candidate-pair', timestamp, transportId: 'T01',
-      localCandidateId: l, remoteCandidateId: r, state: 'succeeded', nominated: true,
+      localCandidateId: l, remoteCandidateId: r, state: 'succeeded', nominated: true, selected: true,
       packetsSent: s.packetsSent, packetsReceived: s.packetsReceived,
       bytesSent: s.bytesSent, bytesReceived: s.bytesReceived,
     });
