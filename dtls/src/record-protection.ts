@@ -19,7 +19,6 @@ export class RecordProtection {
   private readonly key: KeyObject;
   private readonly nonce = Buffer.alloc(12);
   private readonly aad = Buffer.alloc(13);
-  private readonly tag = Buffer.alloc(AEAD_TAG_LENGTH);
   readonly overhead: number;
 
   constructor(
@@ -73,8 +72,9 @@ export class RecordProtection {
     this.setNonce(epoch, seq);
     this.setAad(type, version, epoch, seq, plaintext.length);
     if (explicit > 0) this.nonce.copy(out, RECORD_HEADER_LENGTH, 4, 12);
-    const cipher = createCipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce, { authTagLength: AEAD_TAG_LENGTH });
-    cipher.setAAD(this.aad, { plaintextLength: plaintext.length });
+    // Both AEADs default to a 16-byte tag; skipping the options objects saves measurable time.
+    const cipher = createCipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce);
+    cipher.setAAD(this.aad);
     const body = cipher.update(plaintext);
     body.copy(out, RECORD_HEADER_LENGTH + explicit);
     cipher.final();
@@ -98,10 +98,9 @@ export class RecordProtection {
       this.setNonce(epoch, seq);
     }
     this.setAad(type, version, epoch, seq, plaintextLength);
-    const decipher = createDecipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce, { authTagLength: AEAD_TAG_LENGTH });
-    decipher.setAAD(this.aad, { plaintextLength });
-    this.tag.set(fragment.subarray(fragment.length - AEAD_TAG_LENGTH));
-    decipher.setAuthTag(this.tag);
+    const decipher = createDecipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce);
+    decipher.setAAD(this.aad);
+    decipher.setAuthTag(fragment.subarray(fragment.length - AEAD_TAG_LENGTH));
     const plaintext = decipher.update(fragment.subarray(explicit, explicit + plaintextLength));
     try {
       decipher.final();
