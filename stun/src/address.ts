@@ -82,15 +82,25 @@ export function writeAddress(out: Uint8Array, at: number, addr: TransportAddress
   }
 }
 
-/** Parses dotted-quad IPv4 text into 4 bytes at out[at..]. */
+/** Parses dotted-quad IPv4 text into 4 bytes at out[at..] (one pass over the characters). */
 export function parseIpv4(text: string, out: Uint8Array, at: number): void {
-  const parts = text.split('.');
-  if (parts.length !== 4) throw new StunError('bad-argument', `not an IPv4 address: ${text}`);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) throw new StunError('bad-argument', `not an IPv4 address: ${text}`);
-    out[at + i] = Number(p);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e; // a final '.' closes the last part
+    if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      value = value * 10 + (c - 0x30);
+      digits++;
+    } else if (c === 0x2e && digits > 0 && value <= 255 && part < 4) {
+      out[at + part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      throw new StunError('bad-argument', `not an IPv4 address: ${text}`);
+    }
   }
+  if (part !== 4) throw new StunError('bad-argument', `not an IPv4 address: ${text}`);
 }
 
 /** Parses IPv6 text (with `::`, an optional trailing dotted quad, an optional `%zone`) into 16 bytes. */

@@ -297,3 +297,14 @@ t.test('ChannelData framing (RFC 8656 §12.4)', async (t) => {
   t.throws(() => decodeChannelData(Uint8Array.of(0x40)), { code: 'truncated' });
   t.throws(() => encodeChannelData(0x5000, data), { code: 'bad-argument' });
 });
+
+t.test('IPv4 text is parsed strictly', async (t) => {
+  const write = (address: string) => decodeStun(new StunWriter().begin(1, 2, TID).mappedAddress({ family: 4, address, port: 1 }).finish()).mappedAddress()!.address;
+  t.equal(write('0.0.0.0'), '0.0.0.0');
+  t.equal(write('255.255.255.255'), '255.255.255.255');
+  t.equal(write('10.1.22.123'), '10.1.22.123');
+  for (const bad of ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '1.2.3.', '.1.2.3', '1.2.3.4 ', 'a.b.c.d', '1234.1.1.1', '1.2.3.-4']) {
+    t.throws(() => write(bad), { code: 'bad-argument' }, JSON.stringify(bad));
+  }
+  fc.assert(fc.property(fc.ipV4(), (ip) => write(ip) === ip), { numRuns: 300, seed: 4 });
+});

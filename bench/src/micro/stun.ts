@@ -14,6 +14,8 @@
  * - verify only: tsrtc's MESSAGE-INTEGRITY + FINGERPRINT check on an already decoded message.
  * - encode: a Binding request with USERNAME, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE,
  *   MESSAGE-INTEGRITY, FINGERPRINT; both produce the same 96 bytes (checked at load).
+ * - encode response: the success response to it (XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY,
+ *   FINGERPRINT), same bytes from both (checked at load).
  */
 import { readFileSync } from 'node:fs';
 import { Message as WeriftMessage, parseMessage as weriftParse, classes as weriftClasses, methods as weriftMethods } from 'werift';
@@ -68,6 +70,19 @@ function weriftEncode(): Buffer {
     .addFingerprint().bytes;
 }
 if (!Buffer.from(tsrtcEncode()).equals(weriftEncode())) throw new Error('tsrtc and werift encode different bytes');
+
+// the answer to that check (what an ICE-lite server sends for every request)
+const mapped = { family: 4 as const, address: '198.51.100.10', port: 48179 };
+function tsrtcResponse(): Uint8Array {
+  return writer.begin(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, tid).xorMappedAddress(mapped).finish({ integrityKey: keyBytes, fingerprint: true });
+}
+function weriftResponse(): Buffer {
+  return new WeriftMessage(weriftMethods.BINDING, weriftClasses.RESPONSE, tid)
+    .setAttribute('XOR-MAPPED-ADDRESS', [mapped.address, mapped.port])
+    .addMessageIntegrity(keyBuffer)
+    .addFingerprint().bytes;
+}
+if (!Buffer.from(tsrtcResponse()).equals(weriftResponse())) throw new Error('tsrtc and werift encode different responses');
 
 const decoded = decodeStun(requestBytes);
 
@@ -125,6 +140,16 @@ export const suite: MicroSuite = {
       group: 'encode Binding request with MESSAGE-INTEGRITY + FINGERPRINT',
       impl: 'werift',
       fn: weriftEncode,
+    },
+    {
+      group: 'encode Binding success response (XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT)',
+      impl: 'tsrtc',
+      fn: tsrtcResponse,
+    },
+    {
+      group: 'encode Binding success response (XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT)',
+      impl: 'werift',
+      fn: weriftResponse,
     },
   ],
 };
