@@ -18,7 +18,7 @@
  */
 import { channelTypeFor, decodeDcep, encodeDataChannelAck, encodeDataChannelOpen, reliabilityOf } from './dcep.js';
 import { copyBytes, DataChannelError } from './errors.js';
-import { Ppid, type SctpTransport, type SctpTransportEvent } from './sctp-transport.js';
+import { Ppid, type SctpSendOptions, type SctpTransport, type SctpTransportEvent } from './sctp-transport.js';
 
 export type DataChannelReadyState = 'connecting' | 'open' | 'closing' | 'closed';
 export type DtlsRole = 'client' | 'server';
@@ -53,6 +53,9 @@ export class ManagedChannel {
   messagesReceived = 0;
   bytesReceived = 0;
   bufferedAmountLowThreshold = 0;
+  /** cached SCTP send options (RFC 8832 §6: ordered until the ACK) */
+  optionsBeforeAck: SctpSendOptions | undefined;
+  options: SctpSendOptions | undefined;
 
   constructor(
     readonly label: string,
@@ -320,12 +323,17 @@ export class DataChannelManager {
 
   // ---- internals ----
 
-  private sendOptions(channel: ManagedChannel) {
-    return {
-      unordered: !channel.ordered && !channel.awaitingAck,
-      maxRetransmits: channel.maxRetransmits ?? undefined,
-      maxPacketLifeTime: channel.maxPacketLifeTime ?? undefined,
-    };
+  /** Send options of a channel (two cached objects: before and after the ACK). */
+  private sendOptions(channel: ManagedChannel): SctpSendOptions {
+    if (channel.awaitingAck) return (channel.optionsBeforeAck ??= { ...this.reliability(channel), unordered: false });
+    return (channel.options ??= { ...this.reliability(channel), unordered: !channel.ordered });
+  }
+
+  private reliability(channel: ManagedChannel): SctpSendOptions {
+    const o: SctpSendOptions = {};
+    if (channel.maxRetransmits !== null) o.maxRetransmits = channel.maxRetransmits;
+    if (channel.maxPacketLifeTime !== null) o.maxPacketLifeTime = channel.maxPacketLifeTime;
+    return o;
   }
 
   /** Open a channel on a connected association: in-band ones send DATA_CHANNEL_OPEN first. */

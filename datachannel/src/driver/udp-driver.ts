@@ -225,8 +225,9 @@ export class UdpDriver {
   }
 
   private flushTransmits(conn: DrivenConnection): void {
+    const only = this.sockets.length === 1 ? this.sockets[0].socket : undefined;
     for (let t = conn.pollTransmit(); t !== undefined; t = conn.pollTransmit()) {
-      const socket = this.socketByLocal.get(`${t.from.address}|${t.from.port}`) ?? this.sockets[0]?.socket;
+      const socket = only ?? this.socketByLocal.get(`${t.from.address}|${t.from.port}`) ?? this.sockets[0]?.socket;
       if (socket === undefined || this.closed) return;
       // engines may reuse their output buffer: hand the socket its own copy
       socket.send(Buffer.from(t.data), t.to.port, t.to.address);
