@@ -61,6 +61,8 @@ export type SctpEvent =
   /** the peer refused our outgoing reset (RFC 6525 result code) */
   | { type: 'streams-reset-failed'; streamIds: number[]; result: number }
   | { type: 'buffered-amount-low'; streamId: number }
+  /** the association-wide buffered amount fell to or below its threshold */
+  | { type: 'total-buffered-amount-low' }
   | { type: 'closed' }
   | { type: 'aborted'; reason: string };
 
@@ -270,6 +272,12 @@ export class SctpAssociation {
     this.sendQueue.stream(streamId).lowThreshold = bytes;
   }
 
+  /** A 'total-buffered-amount-low' event fires when all streams together fall to or below this. */
+  setTotalBufferedAmountLowThreshold(bytes: number): void {
+    if (!(bytes >= 0)) throw new SctpError('bad-argument', `threshold ${bytes}`);
+    this.sendQueue.totalLowThreshold = bytes;
+  }
+
   stats(): SctpStats {
     return {
       ...this.st,
@@ -297,8 +305,12 @@ export class SctpAssociation {
       if (this.eventsHead === this.events.length) this.events.length = this.eventsHead = 0;
       return e;
     }
-    const low = this.sendQueue.lowEvents;
-    if (low.length) return { type: 'buffered-amount-low', streamId: low.shift()! };
+    const sq = this.sendQueue;
+    if (sq.lowEvents.length) return { type: 'buffered-amount-low', streamId: sq.lowEvents.shift()! };
+    if (sq.totalLowEvent) {
+      sq.totalLowEvent = false;
+      return { type: 'total-buffered-amount-low' };
+    }
     return undefined;
   }
 
@@ -1116,8 +1128,9 @@ export class SctpAssociation {
       w.appendChunk(c);
     }
     if (dataState(this._state) && this.tracker) {
-      const wantsData = this.rtxq.outstandingCount > 0 || this.sendQueue.hasData();
-      if (this.sackNow || (this.delayedSack !== undefined && wantsData)) this.writeSackChunk();
+      // a pending delayed SACK rides along when DATA goes out anyway (§6.2 bundling)
+      const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && (this._state === 'established' || this._state === 'shutdown-pending'));
+      if (this.sackNow || (this.delayedSack !== undefined && dataGoesOut)) this.writeSackChunk();
       if (this.forwardTsnPending && this.peerForwardTsn) this.writeForwardTsn();
       if (this.resetSendPending && this.resetInFlight && ((this.resetInFlight.chunk.length + 3) & ~3) <= w.room()) {
         w.appendChunk(this.resetInFlight.chunk);

@@ -224,6 +224,7 @@ t.test('backpressure: buffered amount per stream and total, low-water events', a
   t.ok(net.connect());
   const a = net.peers[0];
   a.setBufferedAmountLowThreshold(1, 100_000);
+  a.setTotalBufferedAmountLowThreshold(50_000);
   for (let i = 0; i < 100; i++) a.send(1, 53, new Uint8Array(10_000), {}, net.now);
   a.send(2, 53, new Uint8Array(5000), {}, net.now);
   t.equal(a.bufferedAmount(1), 1_000_000);
@@ -245,6 +246,12 @@ t.test('backpressure: buffered amount per stream and total, low-water events', a
     ],
     'once per crossing, per stream',
   );
+  let totalAtEvent = -1;
+  net.onEvent = (side, ev) => {
+    if (side === 0 && ev.type === 'total-buffered-amount-low') totalAtEvent = a.totalBufferedAmount();
+  };
   t.ok(net.run(() => net.messages(1).length === 101));
   t.equal(a.totalBufferedAmount(), 0);
+  t.ok(totalAtEvent >= 0 && totalAtEvent <= 50_000 && totalAtEvent > 30_000, `association-wide low-water event at ${totalAtEvent}`);
+  t.equal(net.events[0].filter((e) => e.type === 'total-buffered-amount-low').length, 1);
 });

@@ -58,6 +58,10 @@ export class SendQueue {
   /** the message being fragmented (must finish before another starts) */
   private current: OutMessage | undefined;
   totalBuffered = 0;
+  /** threshold for the association-wide low-water event */
+  totalLowThreshold = 0;
+  /** the association-wide buffered amount fell to or below its threshold (an event is due) */
+  totalLowEvent = false;
   /** streams whose buffered amount fell to or below their threshold (for events) */
   readonly lowEvents: number[] = [];
 
@@ -121,8 +125,10 @@ export class SendQueue {
   private consumed(s: OutStream, bytes: number): void {
     const before = s.bufferedAmount;
     s.bufferedAmount -= bytes;
+    const totalBefore = this.totalBuffered;
     this.totalBuffered -= bytes;
     if (before > s.lowThreshold && s.bufferedAmount <= s.lowThreshold) this.lowEvents.push(s.id);
+    if (totalBefore > this.totalLowThreshold && this.totalBuffered <= this.totalLowThreshold) this.totalLowEvent = true;
   }
 
   /**
