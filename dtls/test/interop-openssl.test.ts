@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -76,6 +79,8 @@ interface Case {
   expectGroup?: number;
   namedGroups?: number[];
   srtp?: boolean;
+  /** Peer runs with EMS off: we connect with requireExtendedMasterSecret false. */
+  noEms?: boolean;
 }
 
 const clientCases: Case[] = [
@@ -86,6 +91,8 @@ const clientCases: Case[] = [
   { name: 'AES-256-GCM-SHA384', env: { DTLS_CIPHER: 'ECDHE-ECDSA-AES256-GCM-SHA384' }, expectSuite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
   { name: 'ChaCha20-Poly1305', env: { DTLS_CIPHER: 'ECDHE-ECDSA-CHACHA20-POLY1305' }, expectSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' },
   { name: 'use_srtp SRTP_AES128_CM_SHA1_80', env: { DTLS_SRTP: 'SRTP_AES128_CM_SHA1_80' }, srtp: true },
+  { name: 'P-256 + stateless cookie + MTU 256', env: { DTLS_GROUPS: 'P-256', DTLS_COOKIE: '1', DTLS_MTU: '256' }, mtu: 256, expectGroup: NamedGroup.secp256r1 },
+  { name: 'peer without EMS, EMS not required', env: { DTLS_NO_EMS: '1' }, noEms: true },
 ];
 
 t.test('tsrtc client ↔ openssl s_server', { skip: haveOpenssl ? false : 'openssl not installed' }, async (t) => {
@@ -104,6 +111,7 @@ t.test('tsrtc client ↔ openssl s_server', { skip: haveOpenssl ? false : 'opens
             remoteFingerprints: [{ algorithm: fp[1], value: fp[2] }],
             ...(c.mtu ? { mtu: c.mtu } : {}),
             ...(c.srtp ? { srtpProfiles: [0x0001] } : {}),
+            ...(c.noEms ? { requireExtendedMasterSecret: false } : {}),
           },
           { address: '127.0.0.1', port: Number(ready[1]) },
         );
@@ -112,7 +120,7 @@ t.test('tsrtc client ↔ openssl s_server', { skip: haveOpenssl ? false : 'opens
         if (ev.type !== 'connected') return void t.fail(`handshake failed: ${JSON.stringify(ev)}`);
         const connected: Extract<DtlsEvent, { type: 'connected' }> = ev;
         t.equal(connected.cipherSuite, c.expectSuite ?? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
-        t.equal(connected.extendedMasterSecret, true, 'EMS negotiated');
+        t.equal(connected.extendedMasterSecret, !c.noEms, c.noEms ? 'no EMS' : 'EMS negotiated');
         if (c.expectGroup) t.equal(connected.namedGroup, c.expectGroup);
         if (c.srtp) t.equal(connected.srtpProfile, 'SRTP_AES128_CM_HMAC_SHA1_80');
         const message = `hello openssl ${c.name}\n`;
@@ -139,6 +147,8 @@ const serverCases: Case[] = [
   { name: 'MTU 256 both sides (fragmented flights)', env: { DTLS_MTU: '256' }, mtu: 256 },
   { name: 'ChaCha20-Poly1305', env: { DTLS_CIPHER: 'ECDHE-ECDSA-CHACHA20-POLY1305' }, expectSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' },
   { name: 'use_srtp + EXTRACTOR-dtls_srtp matches', env: { DTLS_SRTP: 'SRTP_AES128_CM_SHA1_80' }, srtp: true },
+  { name: 'P-256 + our cookie + MTU 256', env: { DTLS_GROUPS: 'P-256', DTLS_MTU: '256' }, mtu: 256, expectGroup: NamedGroup.secp256r1 },
+  { name: 'peer without EMS, EMS not required', env: { DTLS_NO_EMS: '1' }, noEms: true },
 ];
 
 t.test('tsrtc server ↔ openssl s_client', { skip: haveOpenssl ? false : 'openssl not installed' }, async (t) => {
@@ -152,6 +162,7 @@ t.test('tsrtc server ↔ openssl s_client', { skip: haveOpenssl ? false : 'opens
         helloVerifyRequest: c.name.includes('cookie'),
         ...(c.mtu ? { mtu: c.mtu } : {}),
         ...(c.srtp ? { srtpProfiles: [0x0001] } : {}),
+        ...(c.noEms ? { requireExtendedMasterSecret: false } : {}),
       });
       const message = `hello from openssl ${c.name}`;
       const client = spawnScript('dtls-client.sh', [`127.0.0.1:${port}`, message], { DTLS_WAIT: '0.7', ...(c.env ?? {}) });
@@ -172,7 +183,7 @@ t.test('tsrtc server ↔ openssl s_client', { skip: haveOpenssl ? false : 'opens
         t.equal(closed.type, 'closed', 'close_notify received');
         const code = await client.exited;
         t.equal(code, 0, 's_client exit status');
-        t.ok(client.lines.some((l) => l.includes('Extended master secret: yes')), 's_client: EMS yes');
+        t.ok(client.lines.some((l) => l.includes(`Extended master secret: ${c.noEms ? 'no' : 'yes'}`)), `s_client: EMS ${c.noEms ? 'no' : 'yes'}`);
         t.ok(client.lines.some((l) => l.includes('echo: ' + message)), 's_client received our data');
         if (c.srtp) {
           t.ok(client.lines.some((l) => l.includes('SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80')));
@@ -205,6 +216,65 @@ t.test('fingerprint mismatch fails with bad_certificate', { skip: haveOpenssl ? 
   } finally {
     driver.close();
     await server.stop();
+  }
+});
+
+t.test('EMS required (default) refuses a peer without it, both roles', { skip: haveOpenssl ? false : 'openssl not installed' }, async (t) => {
+  const server = spawnScript('dtls-server.sh', ['0'], { DTLS_NO_EMS: '1' });
+  const driver = new UdpDtlsDriver();
+  try {
+    const fp = await server.waitLine(/^FINGERPRINT (\S+) (\S+)/, 10_000);
+    const ready = await server.waitLine(/^READY (\d+)/, 10_000);
+    await driver.bind();
+    driver.open({ role: 'client', certificate, remoteFingerprints: [{ algorithm: fp[1], value: fp[2] }] }, { address: '127.0.0.1', port: Number(ready[1]) });
+    driver.start();
+    const ev = await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'failure');
+    t.equal(ev.type, 'failed');
+    t.equal((ev as { alert?: number }).alert, 40, 'client: handshake_failure');
+  } finally {
+    driver.close();
+    await server.stop();
+  }
+  const ours = new UdpDtlsDriver();
+  const port = await ours.bind();
+  ours.open({ role: 'server', certificate });
+  const client = spawnScript('dtls-client.sh', [`127.0.0.1:${port}`, 'x'], { DTLS_WAIT: '0.3', DTLS_NO_EMS: '1' });
+  try {
+    const fp = await client.waitLine(/^FINGERPRINT (\S+) (\S+)/, 10_000);
+    ours.endpoint.setRemoteFingerprints([{ algorithm: fp[1], value: fp[2] }], ours.now());
+    const ev = await ours.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'failure');
+    t.equal(ev.type, 'failed');
+    t.equal((ev as { alert?: number }).alert, 40, 'server: handshake_failure');
+    t.not(await client.exited, 0, 's_client reports the failure');
+  } finally {
+    ours.close();
+    await client.stop();
+  }
+});
+
+t.test('ECDHE_RSA: tsrtc client ↔ s_server with an RSA certificate', { skip: haveOpenssl ? false : 'openssl not installed' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrtc-dtls-rsa-'));
+  const key = join(dir, 'k.pem'), crt = join(dir, 'c.pem');
+  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=rsa', '-keyout', key, '-out', crt]);
+  const rsa = DtlsCertificate.fromPem(readFileSync(key, 'utf8'), readFileSync(crt, 'utf8'));
+  const server = spawnScript('dtls-server.sh', ['0', '-cert', crt, '-key', key], { DTLS_CIPHER: 'ECDHE-RSA-AES128-GCM-SHA256' });
+  const driver = new UdpDtlsDriver();
+  try {
+    const ready = await server.waitLine(/^READY (\d+)/, 10_000);
+    await driver.bind();
+    driver.open({ role: 'client', certificate, remoteFingerprints: rsa.getFingerprints() }, { address: '127.0.0.1', port: Number(ready[1]) });
+    driver.start();
+    const ev = await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected');
+    t.equal(ev.type === 'connected' ? ev.cipherSuite : JSON.stringify(ev), 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    const message = 'hello rsa\n';
+    driver.send(enc.encode(message));
+    let echoed = '';
+    await driver.waitFor((e) => e.type === 'data' && (echoed += dec.decode(e.data)).includes(message), 10_000, 'echo');
+    t.pass('application data echoed back');
+  } finally {
+    driver.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
