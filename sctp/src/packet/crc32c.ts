@@ -23,7 +23,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 // The last buffer's 32-bit view, reused: packets written into one preallocated buffer (or
 // read from one receive buffer) then cost no view allocation.
 let lastBuffer: ArrayBufferLike | undefined;
-let lastWords = new Uint32Array(0);
+let lastWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 function wordsOf(buffer: ArrayBufferLike): Uint32Array {
   if (buffer !== lastBuffer) {
     lastBuffer = buffer;
