@@ -53,7 +53,7 @@ const mediaStarts: number[] = new Array<number>(64).fill(0);
  */
 export function parseSdp(text: string, options?: Partial<SdpParseOptions>): SessionDescription {
   if (typeof text !== 'string') throw new SdpError('not-a-string', `expected a string, got ${typeof text}`);
-  const caps = options === undefined ? DEFAULT_SDP_PARSE_OPTIONS : { ...DEFAULT_SDP_PARSE_OPTIONS, ...options };
+  const caps = options === undefined ? DEFAULT_SDP_PARSE_OPTIONS : checkedOptions(options);
   const len = text.length;
   if (len > caps.maxLength) throw new SdpError('too-large', `${len} characters (cap ${caps.maxLength})`);
   const nul = text.indexOf('\u0000');
@@ -124,6 +124,17 @@ export function parseSdp(text: string, options?: Partial<SdpParseOptions>): Sess
     media[k] = new MediaDescription(undefined, text, offsets, first, last - first, crlf);
   }
   return new SessionDescription(undefined, media, text, offsets, m === 0 ? n : mediaStarts[0], crlf);
+}
+
+function checkedOptions(options: Partial<SdpParseOptions>): SdpParseOptions {
+  const caps = { ...DEFAULT_SDP_PARSE_OPTIONS };
+  for (const key of Object.keys(caps) as (keyof SdpParseOptions)[]) {
+    const v = options[key];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0) throw new SdpError('bad-argument', `${key} must be a non-negative integer`);
+    caps[key] = v;
+  }
+  return caps;
 }
 
 function onlyLineEnds(text: string, from: number, to: number): boolean {

@@ -89,3 +89,10 @@ t.test('caps: defaults documented and configurable', async (t) => {
   throwsSdpError(t, () => parseSdp('v=0\r\n' + 'x'.repeat(300000)), 'too-large', 0, 'default maxLength');
   t.equal(parseSdp(ok, { maxLines: 7 }).media.length, 1, 'exactly at the cap is fine');
 });
+
+t.test('caps options are checked', async (t) => {
+  throwsSdpError(t, () => parseSdp('v=0\r\n', { maxLength: -1 }), 'bad-argument', 0, 'negative');
+  throwsSdpError(t, () => parseSdp('v=0\r\n', { maxLines: 1.5 }), 'bad-argument', 0, 'fraction');
+  throwsSdpError(t, () => parseSdp('v=0\r\n', { maxLineLength: Number.NaN }), 'bad-argument', 0, 'NaN');
+  t.equal(parseSdp(sdp(...HEAD), { maxLines: undefined }).lineCount, 4, 'undefined keeps the default');
+});
