@@ -30,6 +30,7 @@ export {
   computeFingerprint,
 } from './integrity.js';
 export { saslprep } from './saslprep.js';
+export { describeStun, type StunDescription } from './describe.js';
 export { crc32 } from './crc32.js';
 export {
   StunWriter,

@@ -21,6 +21,7 @@ import {
   verifyFingerprint,
   verifyMessageIntegrity,
   verifyMessageIntegritySha256,
+  describeStun,
   type TransportAddress,
 } from '@tsrtc/stun';
 
@@ -307,4 +308,32 @@ t.test('IPv4 text is parsed strictly', async (t) => {
     t.throws(() => write(bad), { code: 'bad-argument' }, JSON.stringify(bad));
   }
   fc.assert(fc.property(fc.ipV4(), (ip) => write(ip) === ip), { numRuns: 300, seed: 4 });
+});
+
+t.test('describeStun: a readable form that never throws', async (t) => {
+  const m = decodeStun(
+    new StunWriter()
+      .begin(StunMethod.BINDING, StunClass.REQUEST, TID)
+      .username('a:b')
+      .attribute(0xc057, Uint8Array.of(0, 0, 3, 0xe7))
+      .iceControlling(0x0102030405060708n)
+      .attribute(StunAttr.PRIORITY, Uint8Array.of(1, 2)) // malformed
+      .useCandidate()
+      .finish({ integrityKey: shortTermKey('k'), fingerprint: true }),
+  );
+  const d = describeStun(m);
+  t.equal(d.method, 'binding');
+  t.equal(d.class, 'request');
+  t.equal(d.transactionId, '0102030405060708090a0b0c');
+  t.same(
+    d.attributes.map((a) => a.type),
+    ['USERNAME', 'GOOG-NETWORK-INFO', 'ICE-CONTROLLING', 'PRIORITY', 'USE-CANDIDATE', 'MESSAGE-INTEGRITY', 'FINGERPRINT'],
+  );
+  t.equal(d.attributes[0].value, 'a:b');
+  t.equal(d.attributes[1].value, '000003e7');
+  t.equal(d.attributes[2].value, '0102030405060708');
+  t.same(d.attributes[3].value, { error: 'bad-attribute', hex: '0102' });
+  t.equal(d.attributes[4].value, true);
+  t.match(d.attributes[6].value, /^0x[0-9a-f]{8}$/);
+  t.doesNotThrow(() => JSON.stringify(d));
 });

@@ -9,6 +9,7 @@ import {
   classifyPacket,
   decodeChannelData,
   decodeStun,
+  describeStun,
   isStun,
   shortTermKey,
   verifyFingerprint,
@@ -58,7 +59,8 @@ function exercise(bytes: Uint8Array): boolean {
   void m.transactionId;
   void m.unknownComprehensionRequired.length;
   for (const a of m.attributes()) void a.value.length;
-  // checks never throw at all
+  // these never throw at all
+  JSON.stringify(describeStun(m));
   verifyMessageIntegrity(m, key);
   verifyMessageIntegritySha256(m, key);
   verifyFingerprint(m);
