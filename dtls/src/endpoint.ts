@@ -85,6 +85,10 @@ export class DtlsEndpoint implements HandshakeHost {
   private readonly timer: RetransmitTimer;
   private flight: FlightEntry[] | undefined;
   private flightIsLast = false;
+  /** When our current flight first went out, while it has not been retransmitted (Karn's rule). */
+  private rttProbe: number | undefined;
+  /** Record sequence number of the last epoch-0 handshake record received (for HelloVerifyRequest). */
+  private lastHandshakeRecordSeq = 0;
   private peerLastFlightSeq = -1;
   /** Record sequence number (per epoch) of the last record that made us resend our flight. */
   private readonly lastResendTrigger = [-1, -1];
@@ -134,7 +138,7 @@ export class DtlsEndpoint implements HandshakeHost {
     this.role = settings.role;
     this.remoteFingerprints = settings.remoteFingerprints && settings.remoteFingerprints.length > 0 ? settings.remoteFingerprints : undefined;
     this.reassembler = new HandshakeReassembler(resolved.maxHandshakeMessageSize);
-    this.timer = new RetransmitTimer(resolved.initialRetransmitTimeout, resolved.maxRetransmitTimeout);
+    this.timer = new RetransmitTimer(resolved.initialRetransmitTimeout, resolved.maxRetransmitTimeout, resolved.minRetransmitTimeout);
     if (this.role === 'client') {
       this.handshake = new ClientHandshake(this);
       this.currentState = 'new';
@@ -214,6 +218,7 @@ export class DtlsEndpoint implements HandshakeHost {
         return;
       }
       this.counters.retransmissions++;
+      this.rttProbe = undefined;
       this.transmitFlight();
       this.timer.backoff(now);
     } catch (e) {
@@ -268,8 +273,14 @@ export class DtlsEndpoint implements HandshakeHost {
   sendFlight(entries: FlightEntry[], now: number, last: boolean): void {
     this.flight = entries;
     this.flightIsLast = last;
+    this.rttProbe = last ? undefined : now;
     if (last) this.timer.stop();
     else this.timer.start(now);
+    const first = entries[0];
+    if (first.kind === 'handshake' && first.msgType === HandshakeType.hello_verify_request) {
+      // RFC 6347 §4.2.1: a stateless server reuses the ClientHello's record sequence number.
+      this.writeSeq[0] = this.lastHandshakeRecordSeq;
+    }
     this.transmitFlight();
     if (entries.some((e) => e.kind === 'change_cipher_spec')) this.writeEpoch = 1;
   }
@@ -395,6 +406,7 @@ export class DtlsEndpoint implements HandshakeHost {
   }
 
   private processHandshakeRecord(plaintext: Uint8Array, epoch: number, seq: number): void {
+    if (epoch === 0) this.lastHandshakeRecordSeq = seq;
     const r = new ByteReader(plaintext);
     while (r.remaining > 0) {
       let f;
@@ -435,6 +447,7 @@ export class DtlsEndpoint implements HandshakeHost {
         // A retransmission travels in new records; a network duplicate (same record) triggers nothing.
         this.lastResendTrigger[epoch] = seq;
         this.counters.flightResends++;
+        this.rttProbe = undefined;
         this.transmitFlight();
       }
     }
@@ -448,6 +461,11 @@ export class DtlsEndpoint implements HandshakeHost {
         // Renegotiation (a new ClientHello or a HelloRequest) is refused (RFC 5746 §4.2 / §4.4).
         this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
         continue;
+      }
+      if (this.rttProbe !== undefined) {
+        // The first message of the peer's answer to a flight sent once: a clean RTT sample.
+        this.timer.sample(now - this.rttProbe);
+        this.rttProbe = undefined;
       }
       try {
         this.handshake.handle(msg, now);

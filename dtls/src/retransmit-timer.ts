@@ -1,25 +1,40 @@
 /**
- * The flight retransmission timer (RFC 6347 §4.2.4.1): starts at `initial` for each new
- * flight and doubles at every expiry up to `max`. With the 100 ms default a lost packet at
- * setup costs 100 ms, not the 1 s the RFC suggests (RFC 6347 §4.2.4.1 allows shorter).
+ * The flight retransmission timer (RFC 6347 §4.2.4.1): each new flight starts at the base
+ * timeout and doubles at every expiry up to `max`. The base starts at `initial` (100 ms by
+ * default: a lost packet at setup costs 100 ms, not the 1 s the RFC suggests) and adapts to
+ * the round trip: after a flight answered without retransmission (Karn's rule), base =
+ * clamp(2 × RTT, min, max).
  */
 export class RetransmitTimer {
   private timeout: number;
+  private base: number;
   /** Absolute deadline on the caller's clock, or undefined when stopped. */
   deadline: number | undefined;
   /** Expiries since the timer was (re)started for the current flight. */
   expiries = 0;
 
   constructor(
-    private readonly initial: number,
+    initial: number,
     private readonly max: number,
+    private readonly min: number,
   ) {
+    this.base = initial;
     this.timeout = initial;
   }
 
-  /** A new flight went out: restart from the initial timeout. */
+  /** A round-trip sample from a flight that was sent once and answered. */
+  sample(rtt: number): void {
+    this.base = Math.min(this.max, Math.max(this.min, 2 * rtt));
+  }
+
+  /** The timeout a new flight starts with. */
+  get baseTimeout(): number {
+    return this.base;
+  }
+
+  /** A new flight went out: restart from the base timeout. */
   start(now: number): void {
-    this.timeout = this.initial;
+    this.timeout = this.base;
     this.expiries = 0;
     this.deadline = now + this.timeout;
   }

@@ -30,8 +30,10 @@ export interface DtlsSettings {
   helloVerifyRequest?: boolean;
   /** Server: send CertificateRequest and fail without a client certificate. Default true (WebRTC). */
   requireClientCertificate?: boolean;
-  /** First retransmission timeout of a flight, ms. Default 100. */
+  /** Retransmission timeout of a flight until a round trip has been measured, ms. Default 100. */
   initialRetransmitTimeout?: number;
+  /** Lower bound of the adaptive timeout (2 × measured RTT), ms. Default 50. */
+  minRetransmitTimeout?: number;
   /** Ceiling of the doubling retransmission timeout, ms. Default 60000. */
   maxRetransmitTimeout?: number;
   /** Timer expiries of one flight before the handshake fails. Default 12 (about 4.5 min with the defaults). */
@@ -54,6 +56,7 @@ export const DEFAULT_DTLS_SETTINGS = {
   helloVerifyRequest: false,
   requireClientCertificate: true,
   initialRetransmitTimeout: 100,
+  minRetransmitTimeout: 50,
   maxRetransmitTimeout: 60_000,
   maxRetransmissions: 12,
   maxHandshakeMessageSize: 65_536,

@@ -125,3 +125,27 @@ t.test('a connected server answers a retransmitted client flight 5 with its flig
   t.equal(client.pollEvent(), undefined);
   t.end();
 });
+
+t.test('the retransmission timeout adapts to the measured round trip (Karn: only flights sent once)', (t) => {
+  for (const [oneWay, expected] of [
+    [5, 50], // 2 × 10 ms RTT, clamped up to minRetransmitTimeout
+    [40, 160], // 2 × 80 ms
+  ] as const) {
+    const { client, server } = makePair(50 + oneWay);
+    // Flight 1 at t=0; the answer arrives one RTT later; flight 5 then starts with 2 × RTT.
+    client.start(0);
+    for (const d of drainTransmit(client)) server.handleDatagram(d, oneWay);
+    const flight4 = drainTransmit(server);
+    for (const d of flight4) client.handleDatagram(d, 2 * oneWay);
+    t.equal(client.nextDeadline(), 2 * oneWay + expected, `RTT ${2 * oneWay} ms: flight 5 timeout ${expected} ms`);
+  }
+  // A retransmitted flight gives no sample: the next flight starts from the initial 100 ms.
+  const { client, server } = makePair(60);
+  client.start(0);
+  client.handleTimeout(100);
+  const hellos = drainTransmit(client);
+  for (const d of hellos.slice(-1)) server.handleDatagram(d, 150);
+  for (const d of drainTransmit(server)) client.handleDatagram(d, 200);
+  t.equal(client.nextDeadline(), 300);
+  t.end();
+});
