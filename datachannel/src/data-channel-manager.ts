@@ -18,6 +18,7 @@
  */
 import { channelTypeFor, decodeDcep, encodeDataChannelAck, encodeDataChannelOpen, reliabilityOf } from './dcep.js';
 import { copyBytes, DataChannelError } from './errors.js';
+import { EventQueue } from './event-queue.js';
 import { Ppid, type SctpSendOptions, type SctpTransport, type SctpTransportEvent } from './sctp-transport.js';
 
 export type DataChannelReadyState = 'connecting' | 'open' | 'closing' | 'closed';
@@ -116,8 +117,7 @@ export class DataChannelManager {
   private readonly byId = new Map<number, ManagedChannel>();
   /** channels waiting for an id (created before the DTLS role was known) */
   private readonly unassigned: ManagedChannel[] = [];
-  private readonly events: DataChannelManagerEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new EventQueue<DataChannelManagerEvent>();
   private role: DtlsRole | undefined;
   private sctp: SctpTransport | undefined;
   private connected = false;
@@ -149,14 +149,7 @@ export class DataChannelManager {
   }
 
   pollEvent(): DataChannelManagerEvent | undefined {
-    if (this.eventHead >= this.events.length) {
-      if (this.eventHead > 0) {
-        this.events.length = 0;
-        this.eventHead = 0;
-      }
-      return undefined;
-    }
-    return this.events[this.eventHead++];
+    return this.events.poll();
   }
 
   /**
@@ -304,6 +297,8 @@ export class DataChannelManager {
         if (channel !== undefined && channel.state !== 'closed') this.events.push({ type: 'buffered-amount-low', channel });
         return;
       }
+      case 'total-buffered-amount-low':
+        return;
       case 'closed':
       case 'aborted':
         this.transportClosed(event.type === 'aborted' ? event.reason : undefined);

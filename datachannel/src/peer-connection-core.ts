@@ -16,6 +16,7 @@
  */
 import { DataChannelManager, type DataChannelManagerEvent, type DataChannelManagerSettings, type DataChannelOptions, type ManagedChannel } from './data-channel-manager.js';
 import { copyBytes, DataChannelError } from './errors.js';
+import { EventQueue } from './event-queue.js';
 import type {
   CertificatePort, DtlsEndpointPort, EngineFactory, IceAgentPort, IceCandidateFields, IceTransmit,
   RTCIceConnectionState, RTCIceGatheringState, SctpAssociationPort, TransportAddress,
@@ -119,8 +120,7 @@ export class PeerConnectionCore {
   private readonly remoteCandidateList: IceCandidateFields[] = [];
   private readonly pendingRemoteCandidates: (IceCandidateFields | null)[] = [];
   private readonly earlyDatagrams: Uint8Array[] = [];
-  private readonly events: PeerConnectionCoreEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new EventQueue<PeerConnectionCoreEvent>();
   private readonly outbox: IceTransmit[] = [];
   private now = 0;
   private closed = false;
@@ -343,14 +343,7 @@ export class PeerConnectionCore {
   }
 
   pollEvent(): PeerConnectionCoreEvent | undefined {
-    if (this.eventHead >= this.events.length) {
-      if (this.eventHead > 0) {
-        this.events.length = 0;
-        this.eventHead = 0;
-      }
-      return undefined;
-    }
-    return this.events[this.eventHead++];
+    return this.events.poll();
   }
 
   /** STUN/TURN servers (resolved by the driver); used when the ICE agent is created. */

@@ -38,5 +38,7 @@ export type SctpTransportEvent =
   /** the peer refused our outgoing reset (RFC 6525 result code) */
   | { type: 'streams-reset-failed'; streamIds: number[]; result: number }
   | { type: 'buffered-amount-low'; streamId: number }
+  /** the association-wide buffered amount fell to or below its threshold (not used by channels) */
+  | { type: 'total-buffered-amount-low' }
   | { type: 'closed' }
   | { type: 'aborted'; reason: string };

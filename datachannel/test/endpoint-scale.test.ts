@@ -2,16 +2,8 @@
 import t from 'tap';
 import { createSocket } from 'node:dgram';
 import { RtcEndpoint, RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
+import { waitFor } from './helpers/wait.js';
 
-function waitFor<T = Event>(target: EventTarget, type: string, ms = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    target.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e as T);
-    }, { once: true });
-  });
-}
 
 t.test('40 clients on one port, junk on the port, per-peer echo and broadcast', async (t) => {
   const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1' });

@@ -1,28 +1,11 @@
 // RtcEndpoint: one UDP port, many peers (tsrtc, libdatachannel and libwebrtc clients) on loopback.
 import t from 'tap';
 import { RtcEndpoint, RTCPeerConnection, type RtcPeer } from '../src/index.js';
+import { once, waitFor } from './helpers/wait.js';
 
 type AnyPc = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function waitFor(target: any, type: string, ms = 15_000): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    target.addEventListener(type, (e: unknown) => {
-      clearTimeout(timer);
-      resolve(e);
-    }, { once: true });
-  });
-}
 
-function once<T extends unknown[]>(emitter: { once(e: string, f: (...a: T) => void): unknown }, event: string, ms = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${event}`)), ms);
-    emitter.once(event, (...args: T) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
-}
 
 const clients: [string, () => Promise<any>][] = [
   ['tsrtc', async () => class extends RTCPeerConnection { constructor() { super({ tsrtc: { addresses: ['127.0.0.1'] } }); } }],

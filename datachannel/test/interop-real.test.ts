@@ -2,20 +2,10 @@
 // (@roamhq/wrtc), in-process over loopback UDP, both directions of offer/answer.
 import t, { type Test } from 'tap';
 import { RTCPeerConnection as TsPeerConnection } from '../src/index.js';
+import { waitFor } from './helpers/wait.js';
 
 type AnyPc = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function waitFor(target: any, type: string, ms = 15_000): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    const handler = (e: unknown) => {
-      clearTimeout(timer);
-      resolve(e);
-    };
-    if (typeof target.addEventListener === 'function') target.addEventListener(type, handler, { once: true });
-    else target[`on${type}`] = handler;
-  });
-}
 
 async function connect(offerer: AnyPc, answerer: AnyPc): Promise<void> {
   offerer.onicecandidate = (e: any) => { if (e.candidate && e.candidate.candidate) answerer.addIceCandidate(e.candidate).catch(() => {}); };

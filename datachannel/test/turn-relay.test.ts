@@ -5,18 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
+import { waitFor } from './helpers/wait.js';
 
 const startScript = fileURLToPath(new URL('../../../shared/peers/coturn/start.sh', import.meta.url));
 
-function waitFor<T = Event>(target: EventTarget, type: string, ms = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    target.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e as T);
-    }, { once: true });
-  });
-}
 
 t.test('relay-only connection through coturn', { skip: existsSync('/usr/bin/turnserver') ? false : 'coturn not installed' }, async (t) => {
   const child = spawn(startScript, ['0'], { stdio: ['ignore', 'pipe', 'ignore'] });

@@ -2,18 +2,10 @@
 // max-message-size, close semantics. tsrtc ↔ tsrtc over loopback UDP.
 import t from 'tap';
 import { RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
+import { waitFor } from './helpers/wait.js';
 
 const cfg = { tsrtc: { addresses: ['127.0.0.1'] } };
 
-function waitFor<T = Event>(target: EventTarget, type: string, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    target.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e as T);
-    }, { once: true });
-  });
-}
 
 function record(pc: RTCPeerConnection, log: string[]): void {
   pc.addEventListener('signalingstatechange', () => log.push(`signaling:${pc.signalingState}`));

@@ -1,18 +1,10 @@
 // tsrtc ↔ tsrtc through the W3C API over real UDP sockets on 127.0.0.1.
 import t from 'tap';
 import { RTCPeerConnection, RTCDataChannel, RTCSessionDescription, RTCIceCandidate } from '../src/index.js';
+import { waitFor } from './helpers/wait.js';
 
 const cfg = { tsrtc: { addresses: ['127.0.0.1'] } };
 
-function waitFor<T = Event>(target: EventTarget, type: string, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), ms);
-    target.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e as T);
-    }, { once: true });
-  });
-}
 
 /** Trickle: candidates are passed as they come. */
 async function connect(a: RTCPeerConnection, b: RTCPeerConnection): Promise<void> {
