@@ -463,10 +463,23 @@ export class SctpAssociation {
       if (first === ChunkType.SHUTDOWN_ACK) this.raw.push({ vtag: r.verificationTag, chunk: encodeChunk(ChunkType.SHUTDOWN_COMPLETE, 1) });
       return void st.droppedOutOfState++;
     }
+    try {
+      this.dispatch(first);
+    } catch (e) {
+      // a malformed chunk (SctpError from a decoder) drops the rest of the packet
+      if (!(e instanceof SctpError)) throw e;
+      st.droppedMalformed++;
+    }
+  }
+
+  /** Verification-tag rules (RFC 9260 §8.5, §8.5.1), then the chunks in order. */
+  private dispatch(first: number): void {
+    const r = this.reader;
+    const st = this.st;
     if (first === ChunkType.INIT) {
       // RFC 9260 §6.10 / §8.5.1: INIT is alone in its packet, with verification tag 0
       if (r.count !== 1 || r.verificationTag !== 0) return void st.droppedBadTag++;
-      return this.guard(() => this.onInit(r.value(0)));
+      return this.onInit(r.value(0));
     }
     let start = 0;
     if (first === ChunkType.COOKIE_ECHO) {
@@ -482,22 +495,12 @@ export class SctpAssociation {
     } else if (this.localTag === 0 || r.verificationTag !== this.localTag) {
       return void st.droppedBadTag++;
     }
-    this.guard(() => this.processChunks(start));
+    this.processChunks(start);
   }
 
   // =====================================================================================
   // Chunk processing
   // =====================================================================================
-
-  /** Runs a handler; a malformed chunk (SctpError from a decoder) drops the rest of the packet. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      if (!(e instanceof SctpError)) throw e;
-      this.st.droppedMalformed++;
-    }
-  }
 
   private processChunks(start: number): void {
     const r = this.reader;
@@ -1196,17 +1199,19 @@ export class SctpAssociation {
         if (q.flightBytes >= cc.cwnd) break;
         if (this.peerRwnd <= 0 && q.flightBytes > 0) break;
         const room = Math.min(w.room() - DATA_CHUNK_HEADER_SIZE, maxFragment);
-        const want = sq.peekRemaining();
-        if (want === 0) break;
-        // do not split a message that a fresh packet could carry whole
-        if (want > room && want <= maxFragment && !w.empty()) break;
-        const f = sq.next(room & ~3 || room, this.now);
-        if (!f) break;
-        const c = q.add(f.msg, f.payload, f.flags, this.now);
-        if (f.msg.firstTsn < 0) f.msg.firstTsn = c.tsn;
-        f.msg.lastTsn = c.tsn;
-        writeData(w, f.flags, wrap32(c.tsn), f.msg.streamId, f.msg.ssn, f.msg.ppid, f.payload);
-        this.peerRwnd = Math.max(0, this.peerRwnd - f.payload.length);
+        if (!w.empty()) {
+          // do not split a message that a fresh packet could carry whole
+          const want = sq.peekRemaining();
+          if (want === 0 || (want > room && want <= maxFragment)) break;
+        }
+        const m = sq.next(room & ~3 || room, this.now);
+        if (!m) break;
+        const payload = sq.fragmentPayload;
+        const c = q.add(m, payload, sq.fragmentFlags, this.now);
+        if (m.firstTsn < 0) m.firstTsn = c.tsn;
+        m.lastTsn = c.tsn;
+        writeData(w, sq.fragmentFlags, wrap32(c.tsn), m.streamId, m.ssn, m.ppid, payload);
+        this.peerRwnd = Math.max(0, this.peerRwnd - payload.length);
         this.st.dataChunksSent++;
         wrote = true;
       }

@@ -43,13 +43,6 @@ export interface OutStream {
   scheduled: boolean;
 }
 
-export interface Fragment {
-  msg: OutMessage;
-  payload: Uint8Array;
-  /** DATA flags: U, B, E */
-  flags: number;
-}
-
 export class SendQueue {
   readonly streams: (OutStream | undefined)[] = [];
   /** round-robin ring of stream ids with queued messages */
@@ -62,6 +55,9 @@ export class SendQueue {
   totalLowThreshold = 0;
   /** the association-wide buffered amount fell to or below its threshold (an event is due) */
   totalLowEvent = false;
+  /** the last fragment next() produced: a view into its message, and its DATA flags (U, B, E) */
+  fragmentPayload: Uint8Array = new Uint8Array(0);
+  fragmentFlags = 0;
   /** streams whose buffered amount fell to or below their threshold (for events) */
   readonly lowEvents: number[] = [];
 
@@ -132,10 +128,11 @@ export class SendQueue {
   }
 
   /**
-   * The next fragment of at most `maxPayload` bytes, or undefined. Messages whose lifetime
+   * The message of the next fragment of at most `maxPayload` bytes (the fragment itself is left
+   * in fragmentPayload / fragmentFlags), or undefined. Messages whose lifetime
    * ran out before their first fragment are dropped here (RFC 3758 §3.5 A3).
    */
-  next(maxPayload: number, now: number): Fragment | undefined {
+  next(maxPayload: number, now: number): OutMessage | undefined {
     let m = this.current;
     while (!m) {
       if (this.ringHead >= this.ring.length) {
@@ -170,11 +167,12 @@ export class SendQueue {
     }
     const len = Math.min(maxPayload, m.data.length - m.offset);
     const flags = (m.unordered ? 4 : 0) | (m.offset === 0 ? 2 : 0) | (m.offset + len === m.data.length ? 1 : 0);
-    const payload = m.data.subarray(m.offset, m.offset + len);
+    this.fragmentPayload = m.data.subarray(m.offset, m.offset + len);
+    this.fragmentFlags = flags;
     m.offset += len;
     this.consumed(this.streams[m.streamId]!, len);
     this.current = m.offset === m.data.length ? undefined : m;
-    return { msg: m, payload, flags };
+    return m;
   }
 
   /**
