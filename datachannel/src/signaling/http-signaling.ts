@@ -28,7 +28,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SignalingError, errorMessage } from './errors.js';
 import { readBody } from './http-body.js';
-import { type IceCandidateInit, parseTrickleSdpFrag } from './trickle-sdpfrag.js';
+import { type TrickleCandidate, parseTrickleSdpFrag } from './trickle-sdpfrag.js';
 import {
   type JsonObject,
   MAX_CANDIDATE_LENGTH,
@@ -63,7 +63,7 @@ export interface HttpSignalingOptions {
   /** Applies the client's answer to the session `id` made by createOffer. */
   applyAnswer?: (id: string, answerSdp: string) => MaybePromise<void>;
   /** A trickled remote candidate for session `id`; `candidate: ''` is end-of-candidates. */
-  addCandidate?: (id: string, candidate: IceCandidateInit) => MaybePromise<void>;
+  addCandidate?: (id: string, candidate: TrickleCandidate) => MaybePromise<void>;
   /** DELETE /session/:id. */
   close?: (id: string) => MaybePromise<void>;
   /** Largest request body accepted (default 64 KiB). */
@@ -107,25 +107,20 @@ export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalin
     return parseJsonObject(text);
   };
 
+  /** 201 with the new session's SDP: JSON `{type, sdp, id}`, and where the session lives. */
+  const created = (res: ServerResponse, type: 'offer' | 'answer', result: { sdp: string; id: string }): void =>
+    sendJson(res, 201, { type, sdp: result.sdp, id: result.id }, { location: sessionPath(result.id) });
+
   const offer: Route = {
     method: 'POST',
     async run(req, res) {
       const accept = need('accept');
-      const type = mediaType(req);
-      if (type === SDP_TYPE) {
-        const sdp = await readBody(req, maxBodyBytes);
-        checkSdpText(sdp);
-        const ctx = context(req);
-        const result = normalize(await accept(sdp, ctx), ctx.id);
-        send(res, 201, result.sdp, { 'content-type': SDP_TYPE, location: sessionPath(result.id) });
-        return;
-      }
-      const body = await readJson(req);
-      checkType(body, 'offer');
-      const sdp = requireSdp(body);
+      const whip = mediaType(req) === SDP_TYPE; // RFC 9725 §4.2: the body is the bare offer
+      const sdp = whip ? checkSdpText(await readBody(req, maxBodyBytes)) : offerSdp(await readJson(req));
       const ctx = context(req);
       const result = normalize(await accept(sdp, ctx), ctx.id);
-      sendJson(res, 201, { type: 'answer', sdp: result.sdp, id: result.id }, { location: sessionPath(result.id) });
+      if (whip) send(res, 201, result.sdp, { 'content-type': SDP_TYPE, location: sessionPath(result.id) });
+      else created(res, 'answer', result);
     },
   };
 
@@ -135,8 +130,7 @@ export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalin
       const createOffer = need('createOffer');
       const body = await readJson(req, true);
       const ctx = context(req);
-      const result = normalize(await createOffer(body, ctx), ctx.id);
-      sendJson(res, 201, { type: 'offer', sdp: result.sdp, id: result.id }, { location: sessionPath(result.id) });
+      created(res, 'offer', normalize(await createOffer(body, ctx), ctx.id));
     },
   };
 
@@ -235,8 +229,13 @@ export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalin
   };
 }
 
+function offerSdp(body: JsonObject): string {
+  checkType(body, 'offer');
+  return requireSdp(body);
+}
+
 /** A validated `RTCIceCandidateInit` from a POST /candidate body. */
-function candidateInit(body: JsonObject): IceCandidateInit {
+function candidateInit(body: JsonObject): TrickleCandidate {
   return {
     candidate: optionalString(body, 'candidate', MAX_CANDIDATE_LENGTH) ?? '',
     sdpMid: optionalString(body, 'sdpMid', 64) ?? null,

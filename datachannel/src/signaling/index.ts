@@ -3,7 +3,6 @@ export { SignalingError } from './errors.js';
 export {
   createHttpSignaling,
   startHttpSignalingServer,
-  statusOf,
   DEFAULT_HTTP_SIGNALING_OPTIONS,
   type HttpSignalingOptions,
   type HttpSignalingHandler,
@@ -11,7 +10,7 @@ export {
   type SessionContext,
   type SdpResult,
 } from './http-signaling.js';
-export { parseTrickleSdpFrag, type IceCandidateInit } from './trickle-sdpfrag.js';
+export { parseTrickleSdpFrag, type TrickleCandidate } from './trickle-sdpfrag.js';
 export {
   createRoomServer,
   DEFAULT_ROOM_SERVER_OPTIONS,
@@ -20,4 +19,4 @@ export {
   type RoomServerStats,
 } from './room-server.js';
 export { JsonRpcCode, type JsonRpcError, type JsonRpcId } from './json-rpc.js';
-export type { Framing, SignalKind } from './room-protocol.js';
+export type { Framing as SignalingFraming, SignalKind } from './room-protocol.js';

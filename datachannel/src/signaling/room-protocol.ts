@@ -27,7 +27,7 @@
  */
 import { SignalingError } from './errors.js';
 import { type JsonRpcError, type JsonRpcId, JsonRpcCode, errorResponse, isValidId, notification, response } from './json-rpc.js';
-import type { IceCandidateInit } from './trickle-sdpfrag.js';
+import type { TrickleCandidate } from './trickle-sdpfrag.js';
 import {
   type JsonObject,
   MAX_CANDIDATE_LENGTH,
@@ -47,7 +47,7 @@ export type SignalKind = 'offer' | 'answer' | 'candidate';
 export type RoomCommand =
   | { kind: 'join'; room: string; peerId: string | undefined }
   | { kind: 'leave' }
-  | { kind: 'signal'; signal: SignalKind; to: string; sdp?: string; candidate?: IceCandidateInit | null }
+  | { kind: 'signal'; signal: SignalKind; to: string; sdp?: string; candidate?: TrickleCandidate | null }
   | { kind: 'ping' };
 
 /** One decoded message: the command, or the error that stopped it, plus how to reply. */
@@ -158,7 +158,7 @@ function command(kind: Kind, m: JsonObject): RoomCommand {
 }
 
 /** `candidate`: an RTCIceCandidateInit object, or null for end-of-candidates. */
-function candidateField(m: JsonObject): IceCandidateInit | null {
+function candidateField(m: JsonObject): TrickleCandidate | null {
   if (!('candidate' in m)) throw new SignalingError(400, 'missing-field', 'missing field "candidate"');
   const c = m.candidate;
   if (c === null) return null;
@@ -183,7 +183,7 @@ function invalidRequest(message: string): SignalingError {
 export type RoomNotice =
   | { kind: 'peer-joined'; room: string; peerId: string }
   | { kind: 'peer-left'; room: string; peerId: string }
-  | { kind: 'signal'; signal: SignalKind; from: string; sdp?: string; candidate?: IceCandidateInit | null };
+  | { kind: 'signal'; signal: SignalKind; from: string; sdp?: string; candidate?: TrickleCandidate | null };
 
 export function encodeNotice(notice: RoomNotice, framing: Framing): object {
   if (notice.kind === 'signal') {

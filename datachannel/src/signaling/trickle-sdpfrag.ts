@@ -12,8 +12,8 @@
 import { SignalingError } from './errors.js';
 import { MAX_CANDIDATE_LENGTH } from './validate.js';
 
-/** One trickled candidate, as the W3C `RTCIceCandidateInit` names it; `candidate: ''` = end. */
-export interface IceCandidateInit {
+/** One trickled candidate, shaped as the W3C `RTCIceCandidateInit`; `candidate: ''` = end. */
+export interface TrickleCandidate {
   candidate: string;
   sdpMid?: string | null;
   sdpMLineIndex?: number | null;
@@ -23,8 +23,8 @@ export interface IceCandidateInit {
 /** Most candidates one fragment may carry. */
 export const MAX_FRAGMENT_CANDIDATES = 64;
 
-export function parseTrickleSdpFrag(text: string): IceCandidateInit[] {
-  const out: IceCandidateInit[] = [];
+export function parseTrickleSdpFrag(text: string): TrickleCandidate[] {
+  const out: TrickleCandidate[] = [];
   let ufrag: string | null = null;
   let mid: string | null = null;
   let mLineIndex = -1;
@@ -52,6 +52,6 @@ export function parseTrickleSdpFrag(text: string): IceCandidateInit[] {
   return out;
 }
 
-function init(candidate: string, mid: string | null, mLineIndex: number, ufrag: string | null): IceCandidateInit {
+function init(candidate: string, mid: string | null, mLineIndex: number, ufrag: string | null): TrickleCandidate {
   return { candidate, sdpMid: mid, sdpMLineIndex: mLineIndex >= 0 ? mLineIndex : null, usernameFragment: ufrag };
 }

@@ -83,8 +83,10 @@ export function requireSdp(obj: JsonObject, field = 'sdp'): string {
   return sdp;
 }
 
-export function checkSdpText(sdp: string): void {
+export function checkSdpText(sdp: string): string {
   if (!sdp.startsWith('v=0')) throw new SignalingError(400, 'bad-sdp', 'SDP must start with "v=0" (RFC 8866 §5)');
+  if (sdp.length > MAX_SDP_LENGTH) throw new SignalingError(400, 'bad-sdp', `SDP longer than ${MAX_SDP_LENGTH} characters`);
+  return sdp;
 }
 
 /** When a message says `type`, it must be the expected one (`offer` where an offer is due). */
