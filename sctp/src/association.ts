@@ -1154,7 +1154,7 @@ export class SctpAssociation {
     const nDups = Math.min(tr.duplicates.length, Math.floor((w.room() - sackSize(nGaps, 0)) / 4));
     const rwnd = Math.max(0, this.settings.aRwnd - this.reassembly.bufferedBytes);
     writeSack(w, wrap32(tr.cumulativeTsn), rwnd, this.sackGaps, nGaps, tr.duplicates, nDups);
-    tr.duplicates.length = 0;
+    if (tr.duplicates.length) tr.duplicates.length = 0;
     this.sackNow = false;
     this.delayedSack = undefined;
     this.packetsSinceSack = 0;

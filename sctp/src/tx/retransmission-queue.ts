@@ -167,8 +167,10 @@ export class RetransmissionQueue {
       c.markedForRetransmit = false;
       this.rtxHead++;
     }
-    this.rtx.length = 0;
-    this.rtxHead = 0;
+    if (this.rtxHead !== 0) {
+      this.rtx.length = 0;
+      this.rtxHead = 0;
+    }
     return undefined;
   }
 

@@ -136,8 +136,10 @@ export class SendQueue {
     let m = this.current;
     while (!m) {
       if (this.ringHead >= this.ring.length) {
-        this.ring.length = 0;
-        this.ringHead = 0;
+        if (this.ringHead !== 0) {
+          this.ring.length = 0;
+          this.ringHead = 0;
+        }
         return undefined;
       }
       if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
