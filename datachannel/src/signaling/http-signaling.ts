@@ -68,6 +68,8 @@ export interface HttpSignalingOptions {
   close?: (id: string) => MaybePromise<void>;
   /** Largest request body accepted (default 64 KiB). */
   maxBodyBytes?: number;
+  /** A request whose handler has not finished by then is answered 504 (default 30000 ms). */
+  handlerTimeoutMs?: number;
   /** Path prefix the routes live under, e.g. '/signal' (default ''). */
   basePath?: string;
   /** Sets `Access-Control-Allow-Origin` (and answers CORS preflights) when given, e.g. '*'. */
@@ -77,7 +79,7 @@ export interface HttpSignalingOptions {
 /** `next` (as in Connect/Express middleware) is called for paths outside the routes. */
 export type HttpSignalingHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
-export const DEFAULT_HTTP_SIGNALING_OPTIONS = { maxBodyBytes: 64 * 1024, basePath: '' } as const;
+export const DEFAULT_HTTP_SIGNALING_OPTIONS = { maxBodyBytes: 64 * 1024, basePath: '', handlerTimeoutMs: 30_000 } as const;
 
 const SDP_TYPE = 'application/sdp';
 const SDPFRAG_TYPE = 'application/trickle-ice-sdpfrag';
@@ -90,6 +92,7 @@ interface Route {
 
 export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalingHandler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_HTTP_SIGNALING_OPTIONS.maxBodyBytes;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HTTP_SIGNALING_OPTIONS.handlerTimeoutMs;
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const sessionPath = (id: string) => `${basePath}/session/${encodeURIComponent(id)}`;
 
@@ -225,7 +228,13 @@ export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalin
       fail(req, res, new SignalingError(400, 'bad-field', 'malformed session id in path'));
       return;
     }
-    chosen.run(req, res, sessionId).catch((err: unknown) => fail(req, res, err));
+    // A handler that never settles (say, ICE gathering that never completes) costs its own
+    // request a 504, nothing more.
+    const timer = setTimeout(() => fail(req, res, new SignalingError(504, 'timeout', `no answer from the handler within ${handlerTimeoutMs} ms`)), handlerTimeoutMs);
+    chosen
+      .run(req, res, sessionId)
+      .catch((err: unknown) => fail(req, res, err))
+      .finally(() => clearTimeout(timer));
   };
 }
 
@@ -262,10 +271,7 @@ export function statusOf(err: unknown): number {
 function fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const status = statusOf(err);
   const code = err instanceof SignalingError ? err.code : status === 500 ? 'internal' : 'rejected';
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
+  if (res.headersSent) return; // answered already (e.g. 504 before the handler failed)
   // The body may still be arriving (oversize, or never read): close rather than keep the socket.
   if (!req.complete) res.setHeader('connection', 'close');
   sendJson(res, status, { error: errorMessage(err), code });
@@ -276,6 +282,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return; // already answered (a 504 beat a late handler)
   res.writeHead(status, { 'cache-control': 'no-store', ...headers });
   res.end(body);
 }

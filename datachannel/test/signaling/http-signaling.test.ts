@@ -203,6 +203,20 @@ t.test('a slow session does not hold up another one', async (t) => {
   t.same(order, ['fast', 'slow']);
 });
 
+t.test('a handler that never settles costs its request a 504, nothing more', async (t) => {
+  let late!: (sdp: string) => void;
+  const s = await serve(t, {
+    handlerTimeoutMs: 50,
+    accept: (sdp) => (sdp.includes('hang') ? new Promise<string>((resolve) => (late = resolve)) : answerFor(sdp)),
+  });
+  const hung = await post(`${s.url}/offer`, JSON.stringify({ sdp: OFFER + 'hang' }));
+  t.equal(hung.status, 504);
+  t.equal(((await hung.json()) as { code: string }).code, 'timeout');
+  late(answerFor(OFFER)); // the late answer is dropped, not written twice
+  const ok = await post(`${s.url}/offer`, JSON.stringify({ sdp: OFFER }));
+  t.equal(ok.status, 201);
+});
+
 t.test('server-as-offerer: /connect, /answer, /candidate, PATCH trickle, DELETE', async (t) => {
   const { calls, options } = fakes();
   const s = await serve(t, options);
