@@ -329,6 +329,7 @@ export class DtlsEndpoint implements HandshakeHost {
     }
     this.result = result;
     this.currentState = 'connected';
+    this.handshake.release();
     if (finalFlight !== undefined) this.sendFlight(finalFlight, now, true);
     else {
       // Client: nothing left to retransmit; a late copy of the server's Finished is ignored.

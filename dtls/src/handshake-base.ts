@@ -157,6 +157,13 @@ export abstract class HandshakeBase {
     };
   }
 
+  /** Drop what only the handshake needed (transcript, ephemeral key): connections stay small. */
+  release(): void {
+    this.transcript = [];
+    this.ecdhe = undefined;
+    this.remotePublicKey = undefined;
+  }
+
   /** Concatenated transcript (what CertificateVerify signs). */
   protected transcriptBytes(): Uint8Array {
     return Buffer.concat(this.transcript);
