@@ -115,9 +115,10 @@ export interface RemoteDataChannelParameters {
 export function dataChannelParameters(desc: SessionDescription): RemoteDataChannelParameters {
   const m = desc.dataChannelMedia;
   if (m === undefined) throw new SdpError('missing-attribute', 'no m=application section with DTLS/SCTP');
-  const ice = m.iceParameters(desc);
+  const t = transportSection(desc, m);
+  const ice = t.iceParameters(desc);
   if (ice.ufrag === undefined || ice.pwd === undefined) throw new SdpError('missing-attribute', 'no a=ice-ufrag / a=ice-pwd for the data-channel section', m.lineNumber(0));
-  const dtls = m.dtlsParameters(desc);
+  const dtls = t.dtlsParameters(desc);
   if (dtls.fingerprints.length === 0) throw new SdpError('missing-attribute', 'no a=fingerprint for the data-channel section', m.lineNumber(0));
   const sctp = m.sctpParameters();
   return {
@@ -128,12 +129,28 @@ export function dataChannelParameters(desc: SessionDescription): RemoteDataChann
     iceOptions: ice.options,
     fingerprints: dtls.fingerprints,
     setup: dtls.setup,
-    candidates: m.candidates,
-    endOfCandidates: m.endOfCandidates,
+    candidates: t.candidates,
+    endOfCandidates: t.endOfCandidates,
     sctpPort: sctp.port,
     maxMessageSize: sctp.maxMessageSize,
     legacy: sctp.legacy,
   };
+}
+
+/**
+ * The section describing `m`'s transport. RFC 9143 §7: sections of a BUNDLE group share the
+ * transport of the group's tagged (first) m= section, and a bundle-only section may carry no
+ * ICE attributes of its own. Browsers repeat them in every section; other peers need not.
+ */
+function transportSection(desc: SessionDescription, m: MediaDescription): MediaDescription {
+  if (m.hasAttribute('ice-ufrag') || desc.hasAttribute('ice-ufrag')) return m;
+  const mid = m.mid;
+  if (mid === undefined) return m;
+  for (const g of desc.groups) {
+    if (g.semantics !== 'BUNDLE' || g.mids[0] === mid || !g.mids.includes(mid)) continue;
+    for (const x of desc.media) if (x.mid === g.mids[0]) return x;
+  }
+  return m;
 }
 
 /** RFC 8842 §5.3 / JSEP §5.3.1: answer `active` to actpass, the opposite role otherwise; lite servers prefer `passive`. */

@@ -189,3 +189,24 @@ t.test('dataChannelParameters: missing credentials or fingerprint', async (t) =>
     'no fingerprint',
   );
 });
+
+t.test('dataChannelParameters: a bundle-only data section takes the tagged section transport (RFC 9143 §7)', async (t) => {
+  const fp = 'sha-256 6B:20:4A:33:8E:48:F9:CC:24:D1:B2:5B:28:51:B4:93:FD:B1:3A:89:F0:27:2F:5C:E2:F0:C2:69:94:F1:B7:0B';
+  const text = [
+    'v=0', 'o=- 1 1 IN IP4 0.0.0.0', 's=-', 't=0 0', 'a=group:BUNDLE a d',
+    'm=audio 50000 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 198.51.100.10', 'a=mid:a',
+    'a=ice-ufrag:tagd', 'a=ice-pwd:' + 'q'.repeat(22), `a=fingerprint:${fp}`, 'a=setup:actpass',
+    'a=candidate:1 1 udp 2130706431 198.51.100.10 50000 typ host', 'a=end-of-candidates',
+    'm=application 0 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', 'a=bundle-only', 'a=mid:d', 'a=sctp-port:5000',
+    '',
+  ].join('\r\n');
+  const d = parseSdp(text);
+  t.equal(d.media[1].rejected, false, 'port 0 with bundle-only is not a rejection');
+  const p = dataChannelParameters(d);
+  t.equal(p.mid, 'd');
+  t.equal(p.ufrag, 'tagd');
+  t.equal(p.setup, 'actpass');
+  t.equal(p.candidates[0].port, 50000);
+  t.equal(p.endOfCandidates, true);
+  t.equal(p.maxMessageSize, 65536);
+});
