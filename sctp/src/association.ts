@@ -122,6 +122,8 @@ interface PendingReset {
 }
 
 const utf8 = new TextEncoder();
+/** cap on queued peer-triggered control chunks (see respond()) */
+const MAX_RESPONSES = 16;
 
 /** States in which DATA flows (RFC 9260 §9.2: data still flows until SHUTDOWN-ACK). */
 function dataState(s: SctpState): boolean {
@@ -528,7 +530,7 @@ export class SctpAssociation {
           this.onCookieAck();
           break;
         case ChunkType.HEARTBEAT:
-          if (this.hasTcb) this.control.push(encodeHeartbeat(true, decodeHeartbeatInfo(r.value(i))));
+          if (this.hasTcb) this.respond(encodeHeartbeat(true, decodeHeartbeatInfo(r.value(i))));
           break;
         case ChunkType.HEARTBEAT_ACK:
           this.onHeartbeatAck(decodeHeartbeatInfo(r.value(i)));
@@ -560,7 +562,7 @@ export class SctpAssociation {
           // RFC 9260 §3.2: the two high bits of an unknown chunk type
           this.st.unknownChunks++;
           if ((type & 0x40) !== 0 && this.hasTcb) {
-            this.control.push(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.UNRECOGNIZED_CHUNK_TYPE, r.chunk(i))));
+            this.respond(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.UNRECOGNIZED_CHUNK_TYPE, r.chunk(i))));
           }
           if ((type & 0x80) === 0) i = r.count; // 00 / 01: stop processing this packet
         }
@@ -608,7 +610,7 @@ export class SctpAssociation {
       const info = new Uint8Array(4);
       info[0] = streamId >>> 8;
       info[1] = streamId;
-      this.control.push(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.INVALID_STREAM_IDENTIFIER, info)));
+      this.respond(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.INVALID_STREAM_IDENTIFIER, info)));
       tr.add(t);
       return 2;
     }
@@ -620,6 +622,15 @@ export class SctpAssociation {
     }
     tr.add(t);
     return inOrder && (flags & 8) === 0 ? 1 : 2;
+  }
+
+  /**
+   * Queues a control chunk the peer's packet asked for (HEARTBEAT-ACK, ERROR reports), at most
+   * MAX_RESPONSES waiting: a packet of many tiny chunks cannot make us send much more back.
+   */
+  private respond(chunk: Uint8Array): void {
+    if (this.control.length < MAX_RESPONSES) this.control.push(chunk);
+    else this.st.droppedOutOfState++;
   }
 
   private deliver(m: DeliveredMessage): void {
@@ -642,10 +653,14 @@ export class SctpAssociation {
     const gaps = this.sackGapScratch;
     let n = 0;
     const maxOffset = q.nextTsn - 1 - cum;
+    let prevEnd = 0;
     for (let g = 0; g < nGaps && n < gaps.length / 2; g++) {
       const s = u16(b, o + 12 + 4 * g);
       const e = u16(b, o + 14 + 4 * g);
-      if (s === 0 || e < s || s > maxOffset) continue; // malformed block: ignore it
+      // blocks ascend and do not overlap (§3.3.4); anything else is ignored, which also
+      // bounds the work per SACK by the number of outstanding chunks
+      if (s <= prevEnd || e < s || s > maxOffset) continue;
+      prevEnd = e;
       gaps[2 * n] = s;
       gaps[2 * n + 1] = e;
       n++;
@@ -806,7 +821,7 @@ export class SctpAssociation {
     const peerMatch = c.peerTag === this.peerTag;
     if (localMatch && peerMatch) {
       // §5.2.4 D
-      this.control.push(encodeChunk(ChunkType.COOKIE_ACK, 0));
+      this.respond(encodeChunk(ChunkType.COOKIE_ACK, 0));
       if (this._state === 'cookie-echoed') this.establish();
       return true;
     }
@@ -987,7 +1002,7 @@ export class SctpAssociation {
           break;
       }
     }
-    if (responses.length) this.control.push(encodeReconfig(responses));
+    if (responses.length) this.respond(encodeReconfig(responses));
   }
 
   /** undefined when `seq` is the expected next request; else the result to answer with. */

@@ -198,4 +198,19 @@ t.test('attacker-grown buffers are capped: out-of-order fragments, gap ranges, d
   for (let i = 0; i < 1000; i++) send(tsn0 >>> 0, 3, 10);
   t.ok(maxSack > 0 && maxSack <= 1200, `SACKs with many gaps and duplicates fit the MTU (largest ${maxSack} bytes)`);
   t.equal(victim.state, 'established', 'still alive');
+  // 5. a packet of 1000 HEARTBEAT chunks gets a bounded answer (no amplification)
+  w.begin(5000, 5000, vtag);
+  const hb = Uint8Array.of(4, 0, 0, 12, 0, 1, 0, 8, 1, 2, 3, 4);
+  const big = new Uint8Array(12 + 1000 * hb.length);
+  big.set(w.buf.subarray(0, 12));
+  for (let i = 0; i < 1000; i++) big.set(hb, 12 + i * hb.length);
+  const c = sctpChecksum(big);
+  big[8] = c & 0xff;
+  big[9] = (c >>> 8) & 0xff;
+  big[10] = (c >>> 16) & 0xff;
+  big[11] = c >>> 24;
+  victim.handlePacket(big, net.now);
+  let acks = 0;
+  for (let p = victim.pollTransmit(); p; p = victim.pollTransmit()) for (let o = 12; o + 4 <= p.length; o += ((p[o + 2] << 8) | p[o + 3]) + 3 & ~3) if (p[o] === ChunkType.HEARTBEAT_ACK) acks++;
+  t.ok(acks > 0 && acks <= 16, `1000 HEARTBEATs answered with ${acks} HEARTBEAT-ACKs`);
 });
