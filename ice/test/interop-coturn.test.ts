@@ -1,16 +1,16 @@
 // Interop with coturn 4.6 (../shared/peers/coturn) on loopback: server-reflexive gathering, and
 // two agents connected through coturn relays. Real UDP sockets (node:dgram) drive the agents.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomFillSync } from 'node:crypto';
 import t from 'tap';
 import type { TransportAddress } from '@tsrtc/stun';
-import { IceAgent, type IceEvent, type IceSettings } from '../src/index.js';
+import { IceAgent, type IceSettings } from '../src/index.js';
+import { UdpDriver, clock } from './udp-driver.js';
 
 const START = new URL('../../../shared/peers/coturn/start.sh', import.meta.url).pathname;
-const clock = (): number => performance.now();
 
 interface Coturn {
   proc: ChildProcess;
@@ -36,73 +36,6 @@ async function startCoturn(): Promise<Coturn> {
       }
     });
   });
-}
-
-/** The IO driver a real application has: one UDP socket, one timer, drain after every input. */
-class UdpDriver {
-  readonly events: IceEvent[] = [];
-  readonly received: Uint8Array[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private waiters: (() => void)[] = [];
-  local!: TransportAddress;
-
-  constructor(
-    readonly agent: IceAgent,
-    readonly socket: Socket,
-    /** The address the agent is told its socket has (may differ from the real one to model a NAT). */
-    private readonly name?: (real: TransportAddress) => TransportAddress,
-  ) {
-    socket.on('message', (msg, rinfo) => {
-      agent.handlePacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { family: 4, address: rinfo.address, port: rinfo.port }, this.local, clock());
-      this.drain();
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', r));
-    const real: TransportAddress = { family: 4, address: '127.0.0.1', port: this.socket.address().port };
-    this.local = this.name ? this.name(real) : real;
-    this.agent.addLocalAddress(this.local, clock());
-    this.drain();
-  }
-
-  drain(): void {
-    for (let tx = this.agent.pollTransmit(); tx; tx = this.agent.pollTransmit()) this.socket.send(tx.data, tx.to.port, tx.to.address);
-    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
-      if (e.type === 'data') this.received.push(e.data.slice());
-      this.events.push(e);
-      this.onEvent?.(e);
-    }
-    for (const w of this.waiters.splice(0)) w();
-    clearTimeout(this.timer);
-    const d = this.agent.nextDeadline();
-    if (d !== undefined) {
-      this.timer = setTimeout(() => {
-        this.agent.handleTimeout(clock());
-        this.drain();
-      }, Math.max(0, d - clock()));
-    }
-  }
-
-  onEvent: ((e: IceEvent) => void) | undefined;
-
-  async until(pred: () => boolean, ms: number, what: string): Promise<void> {
-    const deadline = clock() + ms;
-    while (!pred()) {
-      if (clock() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 20);
-      });
-    }
-  }
-
-  close(): void {
-    this.agent.close(clock());
-    this.drain();
-    clearTimeout(this.timer);
-    this.socket.close();
-  }
 }
 
 const random = (out: Uint8Array): void => void randomFillSync(out);

@@ -1,0 +1,162 @@
+// ICE interop with real third-party agents in process, over real UDP on loopback:
+// libdatachannel 0.24 (libjuice, via node-datachannel's native API) and werift 0.24 (pure TS).
+// Our agent answers or offers with a minimal data-channel description; the peer's ICE state
+// must reach connected, ours too, and the peer's first DTLS flight must reach us as 'data'.
+import { createSocket } from 'node:dgram';
+import { randomFillSync } from 'node:crypto';
+import t from 'tap';
+import { parseCandidate, writeCandidate, type Candidate } from '@tsrtc/sdp';
+import { IceAgent, type IceSettings } from '../src/index.js';
+import { UdpDriver, clock } from './udp-driver.js';
+
+const random = (out: Uint8Array): void => void randomFillSync(out);
+const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+
+/** A data-channel description carrying our ICE parameters and candidates (DTLS never completes). */
+function description(agent: IceAgent, setup: 'actpass' | 'active' | 'passive'): string {
+  const lines = [
+    'v=0',
+    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    ...(agent.lite ? ['a=ice-lite'] : []),
+    'a=group:BUNDLE 0',
+    'a=msid-semantic: WMS',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 0.0.0.0',
+    `a=ice-ufrag:${agent.localUfrag}`,
+    `a=ice-pwd:${agent.localPwd}`,
+    `a=fingerprint:sha-256 ${FINGERPRINT}`,
+    `a=setup:${setup}`,
+    'a=mid:0',
+    'a=sctp-port:5000',
+    'a=max-message-size:262144',
+    ...agent.localCandidates().map((c) => 'a=' + writeCandidate({ ...c, ufrag: undefined })),
+    'a=end-of-candidates',
+  ];
+  return lines.join('\r\n') + '\r\n';
+}
+
+function remoteParams(sdp: string): { ufrag: string; pwd: string; candidates: Candidate[] } {
+  const ufrag = /a=ice-ufrag:(\S+)/.exec(sdp)![1];
+  const pwd = /a=ice-pwd:(\S+)/.exec(sdp)![1];
+  const candidates = sdp
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('a=candidate:'))
+    .map((l) => parseCandidate(l));
+  return { ufrag, pwd, candidates };
+}
+
+async function ourAgent(settings: Partial<IceSettings>): Promise<UdpDriver> {
+  const d = new UdpDriver(new IceAgent({ random, ...settings }, clock()), createSocket('udp4'));
+  await d.start();
+  await d.until(() => d.agent.gatheringState === 'complete', 2000, 'our gathering');
+  return d;
+}
+
+const up = (s: string): boolean => s === 'connected' || s === 'completed';
+const dtlsSeen = (d: UdpDriver): boolean => d.received.some((x) => x[0] === 22);
+
+let ndc: typeof import('node-datachannel') | undefined;
+try {
+  ndc = (await import('node-datachannel')).default as unknown as typeof import('node-datachannel');
+} catch {
+  ndc = undefined;
+}
+
+if (!ndc) {
+  t.comment('node-datachannel not installed: libdatachannel interop skipped');
+} else {
+  const lib = ndc;
+  // libdatachannel's threads (a DTLS handshake that never completes: we speak only ICE here)
+  // keep the process alive, and its global cleanup() crashes in that state: exit once the
+  // results are written.
+  t.teardown(() => {
+    setTimeout(() => process.exit(0), 50);
+  });
+  const peer = (name: string) => {
+    const pc = new lib.PeerConnection(name, { iceServers: [], bindAddress: '127.0.0.1' });
+    const state = { ice: 'new', desc: undefined as { sdp: string; type: string } | undefined, candidates: [] as string[] };
+    pc.onLocalDescription((sdp, type) => (state.desc = { sdp, type }));
+    pc.onLocalCandidate((c) => state.candidates.push(c));
+    pc.onIceStateChange((s) => (state.ice = s));
+    return { pc, state };
+  };
+
+  for (const lite of [false, true]) {
+    t.test(`libdatachannel offers (controlling), our ${lite ? 'lite' : 'full'} agent answers`, async (t) => {
+      const { pc, state } = peer('offerer');
+      const dc = pc.createDataChannel('x');
+      const ours = await ourAgent({ lite });
+      const start = clock();
+      while (!state.desc || state.candidates.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const remote = remoteParams(state.desc.sdp);
+      ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+      for (const c of [...remote.candidates, ...state.candidates.map((c) => parseCandidate(c))]) ours.agent.addRemoteCandidate(c, clock());
+      ours.agent.addRemoteCandidate(null, clock());
+      ours.drain();
+      pc.setRemoteDescription(description(ours.agent, 'passive'), 'answer' as never);
+      await ours.until(() => up(ours.agent.connectionState) && up(state.ice) && dtlsSeen(ours), 10_000, 'ICE connected both ways');
+      t.ok(up(state.ice), `libdatachannel ICE state: ${state.ice}`);
+      t.ok(up(ours.agent.connectionState), `our state: ${ours.agent.connectionState} after ${(clock() - start).toFixed(0)} ms`);
+      t.equal(ours.agent.role, 'controlled');
+      t.equal(ours.agent.selectedPair()?.remoteAddress.address, '127.0.0.1');
+      t.ok(dtlsSeen(ours), 'libdatachannel\'s DTLS ClientHello arrived as a data event over the selected pair');
+      dc.close();
+      pc.close();
+      ours.close();
+    });
+  }
+
+  t.test('our full agent offers (controlling), libdatachannel answers', async (t) => {
+    const ours = await ourAgent({ controlling: true });
+    const { pc, state } = peer('answerer');
+    pc.setRemoteDescription(description(ours.agent, 'actpass'), 'offer' as never);
+    while (!state.desc) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    const remote = remoteParams(state.desc.sdp);
+    ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+    for (const c of [...remote.candidates, ...state.candidates.map((c) => parseCandidate(c))]) ours.agent.addRemoteCandidate(c, clock());
+    ours.drain();
+    await ours.until(() => up(ours.agent.connectionState) && up(state.ice), 10_000, 'ICE connected both ways');
+    t.ok(up(state.ice), `libdatachannel ICE state: ${state.ice}`);
+    t.ok(up(ours.agent.connectionState));
+    t.equal(ours.agent.role, 'controlling');
+    const nominated = ours.agent.stats().pairs.filter((p) => p.nominated);
+    t.equal(nominated.length, 1, 'we nominated one pair');
+    pc.close();
+    ours.close();
+  });
+}
+
+let werift: typeof import('werift') | undefined;
+try {
+  werift = await import('werift');
+} catch {
+  werift = undefined;
+}
+
+if (!werift) {
+  t.comment('werift not installed: werift interop skipped');
+} else {
+  const W = werift;
+  t.test('werift offers (controlling), our lite agent answers', async (t) => {
+    const pc = new W.RTCPeerConnection({ iceServers: [], iceUseIpv6: false, iceAdditionalHostAddresses: [] } as never);
+    pc.createDataChannel('x');
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise<void>((r) => (pc.iceGatheringState === 'complete' ? r() : pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r())));
+    const offer = pc.localDescription!.sdp;
+    const remote = remoteParams(offer);
+    const ours = await ourAgent({ lite: true });
+    ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+    for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
+    ours.drain();
+    await pc.setRemoteDescription({ type: 'answer', sdp: description(ours.agent, 'passive') });
+    await ours.until(() => up(ours.agent.connectionState) && up(pc.iceConnectionState), 10_000, 'werift ICE connected');
+    t.ok(up(pc.iceConnectionState), `werift iceConnectionState: ${pc.iceConnectionState}`);
+    t.ok(up(ours.agent.connectionState));
+    t.equal(ours.agent.selectedPair()?.remoteAddress.address, '127.0.0.1');
+    await pc.close();
+    ours.close();
+  });
+}
