@@ -89,9 +89,12 @@ export class DtlsEndpoint implements HandshakeHost {
   private rttProbe: number | undefined;
   /** Record sequence number of the last epoch-0 handshake record received (for HelloVerifyRequest). */
   private lastHandshakeRecordSeq = 0;
-  private peerLastFlightSeq = -1;
-  /** Record sequence number (per epoch) of the last record that made us resend our flight. */
-  private readonly lastResendTrigger = [-1, -1];
+  /** message_seq range of the peer's last complete flight: a later copy of it is a retransmission. */
+  private peerLastFlight = { first: -1, last: -1 };
+  /** message_seq of the first message of the peer flight now arriving (-1: none yet since our last flight). */
+  private peerFlightFirst = -1;
+  /** When a retransmitted peer flight last made us resend ours (one resend per peer retransmission). */
+  private lastResendAt = -Infinity;
   private readonly transmitQueue: Uint8Array[] = [];
   private readonly events: DtlsEvent[] = [];
 
@@ -273,6 +276,7 @@ export class DtlsEndpoint implements HandshakeHost {
   sendFlight(entries: FlightEntry[], now: number, last: boolean): void {
     this.flight = entries;
     this.flightIsLast = last;
+    this.peerFlightFirst = -1;
     this.rttProbe = last ? undefined : now;
     if (last) this.timer.stop();
     else this.timer.start(now);
@@ -300,7 +304,8 @@ export class DtlsEndpoint implements HandshakeHost {
   }
 
   peerFlightComplete(lastMessageSeq: number): void {
-    this.peerLastFlightSeq = lastMessageSeq;
+    this.peerLastFlight = { first: this.peerFlightFirst < 0 ? lastMessageSeq : this.peerFlightFirst, last: lastMessageSeq };
+    this.peerFlightFirst = -1;
   }
 
   resetReassembly(nextSeq: number): void {
@@ -394,7 +399,7 @@ export class DtlsEndpoint implements HandshakeHost {
     }
     switch (type) {
       case ContentType.handshake:
-        return this.processHandshakeRecord(plaintext, epoch, seq);
+        return this.processHandshakeRecord(plaintext, epoch, seq, now);
       case ContentType.change_cipher_spec:
         // Keys switch when they are derived, so ChangeCipherSpec is only checked for form.
         if (plaintext.length !== 1 || plaintext[0] !== 1) this.counters.droppedJunk++;
@@ -406,7 +411,7 @@ export class DtlsEndpoint implements HandshakeHost {
     }
   }
 
-  private processHandshakeRecord(plaintext: Uint8Array, epoch: number, seq: number): void {
+  private processHandshakeRecord(plaintext: Uint8Array, epoch: number, seq: number, now: number): void {
     if (epoch === 0) this.lastHandshakeRecordSeq = seq;
     const r = new ByteReader(plaintext);
     while (r.remaining > 0) {
@@ -439,14 +444,16 @@ export class DtlsEndpoint implements HandshakeHost {
       if (disposition === 'dropped') this.counters.droppedHandshake++;
       else if (
         disposition === 'old' &&
-        f.messageSeq === this.peerLastFlightSeq &&
-        f.fragmentOffset === 0 &&
+        f.messageSeq >= this.peerLastFlight.first &&
+        f.messageSeq <= this.peerLastFlight.last &&
         this.flight !== undefined &&
-        seq > this.lastResendTrigger[epoch]
+        now - this.lastResendAt >= this.settings.minRetransmitTimeout
       ) {
         // The peer retransmitted its last flight: ours was lost, send it again (RFC 6347 §4.2.4).
-        // A retransmission travels in new records; a network duplicate (same record) triggers nothing.
-        this.lastResendTrigger[epoch] = seq;
+        // Any fragment of that flight counts (its last message may be the one lost again); the
+        // fragments of one retransmission, and network duplicates, arrive within
+        // minRetransmitTimeout and trigger a single resend.
+        this.lastResendAt = now;
         this.counters.flightResends++;
         this.rttProbe = undefined;
         this.transmitFlight();
@@ -463,6 +470,7 @@ export class DtlsEndpoint implements HandshakeHost {
         this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
         continue;
       }
+      if (this.peerFlightFirst < 0) this.peerFlightFirst = msg.messageSeq;
       if (this.rttProbe !== undefined) {
         // The first message of the peer's answer to a flight sent once: a clean RTT sample.
         this.timer.sample(now - this.rttProbe);

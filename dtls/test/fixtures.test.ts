@@ -88,6 +88,20 @@ t.test('real browser ClientHellos (fragmented, ML-KEM + DTLS 1.3 offers) get a c
   t.end();
 });
 
+t.test('a browser ClientHello reordered and duplicated is reassembled once and answered once', (t) => {
+  for (const h of hellos.filter((x) => x.clientHello.messageSeq === 0)) {
+    const server = serverFor();
+    const datagrams = readHexDatagrams(h.file.replace('dtls/', ''));
+    const order = [...datagrams].reverse();
+    for (const d of [order[0], ...order, ...order]) server.handleDatagram(d, 0);
+    const out = drainTransmit(server);
+    const messages = reassemblePlaintext(out);
+    t.equal(messages.filter((m) => m.msgType === HandshakeType.server_hello).length, 1, `${h.file}: one ServerHello`);
+    t.equal(server.state, 'connecting');
+  }
+  t.end();
+});
+
 t.test('cookie variants: a foreign cookie is answered with our HelloVerifyRequest (message_seq 1); without cookies, a ServerHello', (t) => {
   for (const name of fixtureNames('.clienthello.cookie.hex')) {
     const withCookies = serverFor({ helloVerifyRequest: true });
