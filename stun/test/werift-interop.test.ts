@@ -56,6 +56,7 @@ t.test('tsrtc → werift: requests and responses verify in werift', async (t) =>
     }),
     { numRuns: 300, seed: 7 },
   );
+  t.pass('300 tsrtc-built requests and responses accepted by werift');
 });
 
 t.test('werift → tsrtc: werift messages decode and verify here', async (t) => {
@@ -80,4 +81,5 @@ t.test('werift → tsrtc: werift messages decode and verify here', async (t) => 
     }),
     { numRuns: 300, seed: 8 },
   );
+  t.pass('300 werift-built requests verified by tsrtc');
 });
