@@ -53,7 +53,7 @@ export function buildDataChannelOffer(opts: DataChannelDescriptionOptions): Sess
   const mid = opts.mid ?? '0';
   checkMid(mid);
   const media = dataChannelSection(opts, mid, opts.setup ?? 'actpass', false);
-  return new SessionDescription(sessionLines(opts, [mid]), [media]);
+  return description(sessionLines(opts, [mid]), [media]);
 }
 
 /**
@@ -65,7 +65,7 @@ export function buildDataChannelAnswer(opts: DataChannelAnswerOptions): SessionD
   if (offer === undefined) {
     const mid = opts.mid ?? '0';
     checkMid(mid);
-    return new SessionDescription(sessionLines(opts, [mid]), [dataChannelSection(opts, mid, opts.setup ?? defaultAnswerSetup(undefined, opts), false)]);
+    return description(sessionLines(opts, [mid]), [dataChannelSection(opts, mid, opts.setup ?? defaultAnswerSetup(undefined, opts), false)]);
   }
   const dc = offer.dataChannelMedia;
   if (dc === undefined) throw new SdpError('missing-attribute', 'the offer has no SCTP data-channel section');
@@ -75,18 +75,19 @@ export function buildDataChannelAnswer(opts: DataChannelAnswerOptions): SessionD
     const mid = m.mid;
     if (m === dc) {
       accepted = mid ?? opts.mid ?? '0';
-      const setup = opts.setup ?? defaultAnswerSetup(m.dtlsParameters(offer).setup, opts);
+      checkMid(accepted);
+      const setup = opts.setup ?? defaultAnswerSetup(m.setup ?? offer.setup, opts);
       media.push(dataChannelSection(opts, accepted, setup, m.proto === 'DTLS/SCTP'));
     } else {
       // JSEP §5.3.1: a rejected section keeps its media type and proto, with port 0.
       const line = m.mediaLine;
       const lines = [`m=${line.kind} 0 ${line.proto} ${line.formats.join(' ')}`, 'c=IN IP4 0.0.0.0'];
       if (mid !== undefined) lines.push(`a=mid:${mid}`);
-      media.push(new MediaDescription(lines));
+      media.push(new MediaDescription()._setTrustedLines(lines));
     }
   }
   const bundled = offer.bundle !== undefined ? [accepted!] : [];
-  return new SessionDescription(sessionLines(opts, bundled), media);
+  return description(sessionLines(opts, bundled), media);
 }
 
 /** Everything the data-channel layer needs from a remote description, resolved and checked. */
@@ -160,6 +161,11 @@ function defaultAnswerSetup(offered: Setup | undefined, opts: DataChannelDescrip
   return opts.iceLite ? 'passive' : 'active';
 }
 
+/** A description from lines the builders assembled out of checked parts. */
+function description(session: string[], media: MediaDescription[]): SessionDescription {
+  return new SessionDescription(undefined, media)._setTrustedLines(session);
+}
+
 function sessionLines(opts: DataChannelDescriptionOptions, bundle: string[]): string[] {
   const lines = ['v=0', `o=- ${sessionId(opts)} ${sessionVersion(opts.sessionVersion)} IN IP4 127.0.0.1`, 's=-', 't=0 0'];
   if (bundle.length > 0) lines.push(`a=group:BUNDLE ${bundle.join(' ')}`);
@@ -201,7 +207,7 @@ function dataChannelSection(opts: DataChannelDescriptionOptions, mid: string, se
   if (legacy) lines.push(`a=sctpmap:${sctpPort} webrtc-datachannel 65535`);
   else lines.push(`a=sctp-port:${sctpPort}`);
   if (maxMessageSize !== DEFAULT_MAX_MESSAGE_SIZE || !legacy) lines.push(`a=max-message-size:${maxMessageSize}`);
-  return new MediaDescription(lines);
+  return new MediaDescription()._setTrustedLines(lines);
 }
 
 function sessionId(opts: DataChannelDescriptionOptions): string {

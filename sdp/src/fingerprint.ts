@@ -50,13 +50,12 @@ export function parseFingerprint(value: string): Fingerprint {
 
 /** Writes the attribute value: `<algorithm> <value>`; throws SdpError('bad-argument') if it would not parse back. */
 export function writeFingerprint(f: Fingerprint): string {
-  const s = `${f.algorithm} ${f.value}`;
-  try {
-    parseFingerprintAt(s, 0, s.length, 0);
-  } catch (e) {
-    throw new SdpError('bad-argument', (e as Error).message);
-  }
-  return s;
+  const { algorithm, value } = f;
+  if (typeof algorithm !== 'string' || !/^[A-Za-z0-9-]{1,32}$/.test(algorithm)) throw new SdpError('bad-argument', `fingerprint algorithm ${JSON.stringify(String(algorithm))}`);
+  const bytes = typeof value === 'string' ? hexPairs(value, 0, value.length) : -1;
+  const expected = FINGERPRINT_BYTES[algorithm.toLowerCase() as FingerprintAlgorithm];
+  if (bytes < 0 || (expected !== undefined && bytes !== expected)) throw new SdpError('bad-argument', `${algorithm} fingerprint must be ${expected ?? 'some'} colon-separated hex pairs`);
+  return `${algorithm} ${value}`;
 }
 
 /** Number of bytes in `XX:XX:...` at src[start, end), or -1 if malformed. */

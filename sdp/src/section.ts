@@ -51,6 +51,15 @@ export class SdpSection {
     return this._lines;
   }
 
+  /**
+   * @internal For the builders, whose lines are assembled from checked parts: skips the
+   * per-line check (which would also flatten every template-literal line).
+   */
+  _setTrustedLines(lines: string[]): this {
+    this._lines = Object.freeze(lines);
+    return this;
+  }
+
   /** Replaces every line (each checked). */
   set lines(lines: readonly string[]) {
     this._lines = checkedLines(lines);

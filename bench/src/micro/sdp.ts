@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as SDPUtilsModule from 'sdp';
 import { SessionDescription as WeriftSession, candidateFromSdp, candidateToSdp } from 'werift';
-import { dataChannelParameters, parseCandidate, parseSdp, writeCandidate, writeSdp } from '@tsrtc/sdp';
+import { buildDataChannelAnswer, dataChannelParameters, parseCandidate, parseSdp, writeCandidate, writeSdp } from '@tsrtc/sdp';
 import type { MicroCase, MicroSuite } from './types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/sdp/${name}`, import.meta.url), 'utf8');
@@ -67,6 +67,19 @@ function sdpUtilsDataChannel(text: string) {
   };
 }
 
+/** A server's answer: what `datachannel` does per incoming offer (no anchor has such a builder). */
+const dcOfferModel = parseSdp(dcOffer);
+const serverAnswer = {
+  offer: dcOfferModel,
+  ufrag: 'Wq1A',
+  pwd: 'x7Rk2mQpZ9vB4nL8cT3sYw',
+  fingerprints: [{ algorithm: 'sha-256', value: '56:24:7B:A0:93:B5:5B:3A:20:0C:79:72:78:13:B8:B1:54:F0:F6:B3:01:6F:5E:42:C2:06:A2:40:88:85:02:F7' }],
+  sessionId: '6551576355720396823',
+  iceLite: true,
+  candidates: [parseCandidate('candidate:1 1 udp 2130706431 198.51.100.20 3478 typ host')],
+  endOfCandidates: true,
+};
+
 const cases: MicroCase[] = [
   // parse the 21-line Chromium data-channel offer
   { group: 'parse Chrome DC offer (21 lines, 4 cand)', impl: 'tsrtc', fn: () => parseSdp(dcOffer), targetNs: 1000 },
@@ -94,6 +107,8 @@ const cases: MicroCase[] = [
   { group: 'write A/V+data offer (174 lines)', impl: 'tsrtc', fn: () => writeSdp(avModel) },
   { group: 'write A/V+data offer (174 lines)', impl: 'sdp-transform', fn: () => sdpTransform.write(avTransform) },
   { group: 'write A/V+data offer (174 lines)', impl: 'werift', fn: () => avWerift.string },
+
+  { group: 'build + write ICE-lite answer', impl: 'tsrtc', fn: () => writeSdp(buildDataChannelAnswer(serverAnswer)) },
 
   // one trickled candidate string
   { group: 'parse trickled candidate', impl: 'tsrtc', fn: () => parseCandidate(trickled) },
