@@ -220,11 +220,16 @@ export class Reassembly {
     for (const { streamId, ssn } of streams) {
       const s = this.stream(streamId);
       if (!ssnLess(ssn, s.nextSsn)) {
-        for (const [k, m] of s.waiting) {
-          if (!ssnLess(ssn, k)) {
-            s.waiting.delete(k);
-            this.bufferedBytes -= m.data.length + FRAGMENT_OVERHEAD;
-          }
+        // §3.6: complete messages held up to the skipped SSN are delivered, in SSN order
+        const due: number[] = [];
+        for (const k of s.waiting.keys()) if (!ssnLess(ssn, k)) due.push(k);
+        const base = s.nextSsn;
+        due.sort((x, y) => ((x - base) & 0xffff) - ((y - base) & 0xffff));
+        for (const k of due) {
+          const m = s.waiting.get(k)!;
+          s.waiting.delete(k);
+          this.bufferedBytes -= m.data.length + FRAGMENT_OVERHEAD;
+          this.out.push({ type: 'message', streamId, ppid: m.ppid, data: m.data });
         }
         s.nextSsn = (ssn + 1) & 0xffff;
         this.drain(streamId, s);

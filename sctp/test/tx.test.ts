@@ -1,0 +1,143 @@
+import t from 'tap';
+import { RtoEstimator } from '../src/tx/rto.js';
+import { CongestionControl } from '../src/tx/congestion-control.js';
+import { RetransmissionQueue } from '../src/tx/retransmission-queue.js';
+import { SendQueue, type OutMessage } from '../src/tx/send-queue.js';
+
+const msg = (streamId: number, size: number, extra: Partial<OutMessage> = {}): OutMessage => ({
+  streamId,
+  ppid: 53,
+  data: new Uint8Array(size),
+  offset: 0,
+  unordered: false,
+  ssn: 0,
+  maxRetransmits: undefined,
+  expiresAt: undefined,
+  abandoned: false,
+  firstTsn: -1,
+  lastTsn: -1,
+  ...extra,
+});
+
+t.test('RTO estimator follows RFC 6298 and its clamps', async (t) => {
+  const r = new RtoEstimator(1000, 200, 60_000);
+  t.equal(r.rto, 1000);
+  r.observe(100); // SRTT 100, RTTVAR 50, RTO = 100 + 200 = 300
+  t.equal(r.srtt, 100);
+  t.equal(r.rttvar, 50);
+  t.equal(r.rto, 300);
+  r.observe(200); // RTTVAR = 0.75*50 + 0.25*100 = 62.5; SRTT = 112.5; RTO = 112.5 + 250
+  t.equal(r.rttvar, 62.5);
+  t.equal(r.srtt, 112.5);
+  t.equal(r.rto, 362.5);
+  for (let i = 0; i < 50; i++) r.observe(1);
+  t.equal(r.rto, 200, 'clamped to the minimum');
+  for (let i = 0; i < 20; i++) r.backOff();
+  t.equal(r.rto, 60_000, 'backs off to the maximum');
+});
+
+t.test('congestion control: slow start, congestion avoidance, fast recovery, T3 (RFC 9260 §7.2)', async (t) => {
+  const cc = new CongestionControl(1200, 10, 30_000);
+  t.equal(cc.cwnd, 12_000);
+  cc.onAck(5000, true, true);
+  t.equal(cc.cwnd, 14_400, 'slow start: + min(acked, 2 MTU)');
+  cc.onAck(5000, false, true);
+  t.equal(cc.cwnd, 14_400, 'no growth when the window was not used');
+  while (cc.cwnd <= cc.ssthresh) cc.onAck(2400, true, true);
+  const w = cc.cwnd;
+  cc.onAck(w, true, true);
+  t.equal(cc.cwnd, w + 1200, 'congestion avoidance: one MTU per window acked');
+  cc.onFastRetransmit(500);
+  t.equal(cc.ssthresh, Math.floor((w + 1200) / 2));
+  t.equal(cc.cwnd, cc.ssthresh);
+  const inRecovery = cc.cwnd;
+  cc.onFastRetransmit(600);
+  cc.onAck(10_000, true, true);
+  t.equal(cc.cwnd, inRecovery, 'no change during fast recovery');
+  cc.onCumulativeAck(500);
+  t.notOk(cc.inFastRecovery, 'recovery ends at the exit point');
+  cc.onRetransmitTimeout();
+  t.equal(cc.cwnd, 1200, 'T3: one MTU');
+  t.equal(cc.ssthresh, Math.max(Math.floor(inRecovery / 2), 4800));
+});
+
+t.test('retransmission queue: SACK with gaps, three miss indications, fast retransmit once, Karn', async (t) => {
+  const q = new RetransmissionQueue(100);
+  const m = msg(1, 12_000);
+  for (let i = 0; i < 10; i++) q.add(m, m.data.subarray(i * 1200, (i + 1) * 1200), 0, i);
+  t.equal(q.flightBytes, 12_000);
+  const gaps = new Int32Array(8);
+  // TSN 100 lost; 101..103 arrive one by one: 3 SACKs with cum 99 and growing gap
+  let out;
+  for (let k = 1; k <= 3; k++) {
+    gaps[0] = 2;
+    gaps[1] = 1 + k;
+    out = q.handleSack(99, gaps, 1);
+    t.equal(out.fastRetransmit, k === 3, `SACK ${k}: fast retransmit ${k === 3}`);
+  }
+  t.equal(q.peekRetransmit()?.tsn, 100);
+  t.equal(q.flightBytes, 12_000 - 1200 * 4, 'acked and marked chunks left the flight');
+  q.retransmitted(q.peekRetransmit()!, 50);
+  for (let k = 4; k <= 8; k++) {
+    gaps[1] = 1 + k;
+    out = q.handleSack(99, gaps, 1);
+    t.notOk(out.fastRetransmit, 'not fast retransmitted twice');
+  }
+  out = q.handleSack(109, gaps, 0);
+  t.ok(out.cumulativeAdvanced);
+  t.equal(q.outstandingCount, 0);
+  t.equal(q.flightBytes, 0);
+  t.equal(out.rttSentAt, 9, "RTT from the newest chunk sent once, never from the retransmitted TSN 100 (Karn)");
+});
+
+t.test('retransmission queue: T3 marks everything unacked; PR-SCTP abandonment and Advanced.Peer.Ack.Point', async (t) => {
+  const q = new RetransmissionQueue(0xfffffffe); // wraps past 2^32
+  const a = msg(1, 2400, { maxRetransmits: 0, ssn: 7 });
+  const b = msg(2, 1200, { unordered: true });
+  const c = msg(1, 1200, { ssn: 8 });
+  for (const [m, n] of [
+    [a, 2],
+    [b, 1],
+    [c, 1],
+  ] as const) {
+    for (let i = 0; i < n; i++) {
+      const ch = q.add(m, m.data.subarray(i * 1200, (i + 1) * 1200), m.unordered ? 4 : 0, 0);
+      if (m.firstTsn < 0) m.firstTsn = ch.tsn;
+      m.lastTsn = ch.tsn;
+    }
+  }
+  q.markAllForRetransmit();
+  t.equal(q.flightBytes, 0);
+  t.equal(q.peekRetransmit()?.tsn, 0xfffffffe);
+  t.ok(q.abandon(a), 'the ack point moved past the abandoned message');
+  t.equal(q.advancedPeerAckPoint, 0xfffffffe + 1);
+  t.same(q.forwardTsnStreams(), [{ streamId: 1, ssn: 7 }]);
+  t.equal(q.peekRetransmit()?.tsn, 0xfffffffe + 2, 'abandoned chunks are skipped');
+});
+
+t.test('send queue: round-robin by whole message, fragments are views, buffered amounts and reset barriers', async (t) => {
+  const sq = new SendQueue();
+  sq.enqueue(msg(1, 3000));
+  sq.enqueue(msg(2, 100));
+  sq.enqueue(msg(1, 50));
+  t.equal(sq.totalBuffered, 3150);
+  const order: string[] = [];
+  for (let m = sq.next(1200, 0); m; m = sq.next(1200, 0)) order.push(`${m.streamId}:${sq.fragmentPayload.length}:${sq.fragmentFlags & 3}`);
+  t.same(order, ['1:1200:2', '1:1200:0', '1:600:1', '2:100:3', '1:50:3'], 'message 1 finishes before stream 2 gets a turn');
+  t.equal(sq.totalBuffered, 0);
+  sq.enqueue(msg(3, 10));
+  sq.markReset(3);
+  sq.enqueue(msg(3, 20)); // after the reset: held
+  t.notOk(sq.readyForReset(3));
+  t.equal(sq.next(1200, 0)?.data.length, 10);
+  t.ok(sq.readyForReset(3), 'the reset may go once the earlier message is out');
+  t.equal(sq.next(1200, 0), undefined, 'the later message waits');
+  sq.resetDone(3, true);
+  const m = sq.next(1200, 0);
+  t.equal(m?.data.length, 20);
+  t.equal(m?.ssn, 0, 'SSN restarted at 0');
+  // expired before its first fragment: dropped, not sent
+  sq.enqueue(msg(4, 10, { expiresAt: 5 }));
+  t.equal(sq.next(1200, 10), undefined);
+  t.equal(sq.totalBuffered, 0);
+});
