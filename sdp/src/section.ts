@@ -73,6 +73,7 @@ export class SdpSection {
 
   /** Line `i` of this section, without its line end. */
   line(i: number): string {
+    if (!(i >= 0 && i < this.lineCount && Number.isInteger(i))) throw new SdpError('bad-argument', `line index ${i} out of range 0..${this.lineCount - 1}`);
     if (this._lines !== undefined) return this._lines[i];
     const o = this._offsets!;
     const k = 2 * (this._first + i);

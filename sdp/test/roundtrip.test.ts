@@ -88,3 +88,11 @@ t.test('edits through the section API are written and parsed back', async (t) =>
   t.equal(again.connection?.address, '0.0.0.0');
   t.strictSame(again.lines, d.media[0].lines);
 });
+
+t.test('line(i) outside the section is an SdpError, not a slice of the whole text', async (t) => {
+  const d = parseSdp('v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n');
+  t.equal(d.media[0].line(0), 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel');
+  t.equal(d.line(3), 't=0 0');
+  for (const i of [-1, 1, 0.5, Number.NaN]) t.throws(() => d.media[0].line(i), { code: 'bad-argument' }, String(i));
+  t.throws(() => d.line(4), { code: 'bad-argument' });
+});
