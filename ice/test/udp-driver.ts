@@ -19,6 +19,8 @@ export class UdpDriver {
     readonly socket: Socket,
     /** The address the agent is told its socket has (may differ from the real one to model a NAT). */
     private readonly name?: (real: TransportAddress) => TransportAddress,
+    /** The IPv4 address to bind (default loopback). */
+    private readonly bindAddress = '127.0.0.1',
   ) {
     socket.on('message', (msg, rinfo) => {
       agent.handlePacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { family: 4, address: rinfo.address, port: rinfo.port }, this.local, clock());
@@ -27,8 +29,8 @@ export class UdpDriver {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', r));
-    const real: TransportAddress = { family: 4, address: '127.0.0.1', port: this.socket.address().port };
+    await new Promise<void>((r) => this.socket.bind(0, this.bindAddress, r));
+    const real: TransportAddress = { family: 4, address: this.bindAddress, port: this.socket.address().port };
     this.local = this.name ? this.name(real) : real;
     this.agent.addLocalAddress(this.local, clock());
     this.drain();

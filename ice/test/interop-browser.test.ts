@@ -1,0 +1,165 @@
+// ICE against real browsers (headless Chromium via playwright-core, Firefox ESR via
+// puppeteer-core) over real UDP: the browser keeps its default mDNS-hidden host candidates, so
+// our agent must connect through the peer-reflexive candidate learned from the browser's checks.
+// Skipped when a browser or a non-loopback IPv4 interface is missing.
+import { existsSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
+import { randomFillSync } from 'node:crypto';
+import t, { type Test } from 'tap';
+import { parseCandidate, writeCandidate, type Candidate } from '@tsrtc/sdp';
+import { IceAgent, type IceSettings } from '../src/index.js';
+import { UdpDriver, clock } from './udp-driver.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
+const random = (out: Uint8Array): void => void randomFillSync(out);
+const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+const IFACE = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+const PAGE_SCRIPT = `globalThis.__ice = {
+  pcs: [],
+  gathered(pc) {
+    return new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
+  },
+  async offer() {
+    const pc = new RTCPeerConnection();
+    this.pcs.push(pc);
+    pc.createDataChannel('x');
+    await pc.setLocalDescription(await pc.createOffer());
+    await this.gathered(pc);
+    return { id: this.pcs.length - 1, sdp: pc.localDescription.sdp };
+  },
+  async accept(id, sdp) { await this.pcs[id].setRemoteDescription({ type: 'answer', sdp }); return true; },
+  async answer(sdp) {
+    const pc = new RTCPeerConnection();
+    this.pcs.push(pc);
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await this.gathered(pc);
+    return { id: this.pcs.length - 1, sdp: pc.localDescription.sdp };
+  },
+  state(id) { return this.pcs[id].iceConnectionState; },
+};`;
+
+type Call = <T>(method: string, ...args: unknown[]) => Promise<T>;
+
+function description(agent: IceAgent, setup: string): string {
+  return (
+    [
+      'v=0',
+      'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      ...(agent.lite ? ['a=ice-lite'] : []),
+      'a=group:BUNDLE 0',
+      'a=msid-semantic: WMS',
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'c=IN IP4 0.0.0.0',
+      `a=ice-ufrag:${agent.localUfrag}`,
+      `a=ice-pwd:${agent.localPwd}`,
+      `a=fingerprint:sha-256 ${FINGERPRINT}`,
+      `a=setup:${setup}`,
+      'a=mid:0',
+      'a=sctp-port:5000',
+      'a=max-message-size:262144',
+      ...agent.localCandidates().map((c) => 'a=' + writeCandidate({ ...c, ufrag: undefined })),
+      'a=end-of-candidates',
+    ].join('\r\n') + '\r\n'
+  );
+}
+
+function remoteParams(sdp: string): { ufrag: string; pwd: string; candidates: Candidate[] } {
+  return {
+    ufrag: /a=ice-ufrag:(\S+)/.exec(sdp)![1],
+    pwd: /a=ice-pwd:(\S+)/.exec(sdp)![1],
+    candidates: sdp
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith('a=candidate:'))
+      .map((l) => parseCandidate(l)),
+  };
+}
+
+async function ourAgent(settings: Partial<IceSettings>): Promise<UdpDriver> {
+  const d = new UdpDriver(new IceAgent({ random, ...settings }, clock()), createSocket('udp4'), undefined, IFACE);
+  await d.start();
+  await d.until(() => d.agent.gatheringState === 'complete', 2000, 'our gathering');
+  return d;
+}
+
+const up = (s: string): boolean => s === 'connected' || s === 'completed';
+
+async function waitBrowser(call: Call, id: number, d: UdpDriver, ms: number): Promise<string> {
+  const deadline = clock() + ms;
+  let s = await call<string>('state', id);
+  while (!(up(s) && up(d.agent.connectionState)) && clock() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    s = await call<string>('state', id);
+  }
+  return s;
+}
+
+async function browserOffersLiteAnswers(t: Test, call: Call): Promise<void> {
+  const offer = await call<{ id: number; sdp: string }>('offer');
+  const remote = remoteParams(offer.sdp);
+  const ours = await ourAgent({ lite: true });
+  ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+  for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
+  ours.agent.addRemoteCandidate(null, clock());
+  ours.drain();
+  const started = clock();
+  await call('accept', offer.id, description(ours.agent, 'passive'));
+  const state = await waitBrowser(call, offer.id, ours, 15_000);
+  t.ok(up(state), `browser iceConnectionState ${state} after ${(clock() - started).toFixed(0)} ms`);
+  t.ok(up(ours.agent.connectionState), `our lite agent: ${ours.agent.connectionState}`);
+  const hidden = remote.candidates.filter((c) => c.transport.toLowerCase() === 'udp').every((c) => c.address.endsWith('.local'));
+  t.comment(`browser candidates: ${remote.candidates.map((c) => c.address).join(', ')}`);
+  if (hidden) t.equal(ours.agent.selectedPair()?.remote.type, 'prflx', 'mDNS-only browser reached via its peer-reflexive candidate');
+  else t.ok(ours.agent.selectedPair(), 'selected a pair');
+  await ours.until(() => ours.received.some((x) => x[0] === 22), 5000, 'DTLS ClientHello').catch(() => undefined);
+  t.ok(ours.received.some((x) => x[0] === 22), 'the browser\'s DTLS ClientHello arrived as data over the selected pair');
+  t.ok(ours.agent.stats().checksReceived >= 1);
+  ours.close();
+}
+
+async function browserAnswersFullOffers(t: Test, call: Call): Promise<void> {
+  const ours = await ourAgent({ controlling: true });
+  const answer = await call<{ id: number; sdp: string }>('answer', description(ours.agent, 'actpass'));
+  const remote = remoteParams(answer.sdp);
+  ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+  for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
+  ours.agent.addRemoteCandidate(null, clock());
+  ours.drain();
+  const state = await waitBrowser(call, answer.id, ours, 15_000);
+  t.ok(up(state), `browser iceConnectionState ${state}`);
+  t.ok(up(ours.agent.connectionState), `our full controlling agent: ${ours.agent.connectionState}`);
+  t.equal(ours.agent.role, 'controlling');
+  t.ok(ours.agent.stats().pairs.some((p) => p.nominated), 'we nominated a pair');
+  ours.close();
+}
+
+const noIface = IFACE === undefined ? 'no non-loopback IPv4 interface' : false;
+
+t.test('Chromium', { skip: existsSync(CHROMIUM) ? noIface : `${CHROMIUM} not installed`, timeout: 120_000 }, async (t) => {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic'], headless: true, timeout: 60_000 });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.evaluate(PAGE_SCRIPT);
+  const call: Call = (method, ...args) => page.evaluate(`globalThis.__ice[${JSON.stringify(method)}](...${JSON.stringify(args)})`);
+  await t.test('Chromium offers, our lite agent answers', (t) => browserOffersLiteAnswers(t, call));
+  await t.test('our full agent offers, Chromium answers', (t) => browserAnswersFullOffers(t, call));
+});
+
+t.test('Firefox', { skip: existsSync(FIREFOX) ? noIface : `${FIREFOX} not installed`, timeout: 180_000 }, async (t) => {
+  const puppeteer = (await import('puppeteer-core')).default;
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, protocolTimeout: 120_000 });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.evaluate(PAGE_SCRIPT);
+  const call: Call = (method, ...args) => page.evaluate(`globalThis.__ice[${JSON.stringify(method)}](...${JSON.stringify(args)})`) as never;
+  await t.test('Firefox offers, our lite agent answers', (t) => browserOffersLiteAnswers(t, call));
+  await t.test('our full agent offers, Firefox answers', (t) => browserAnswersFullOffers(t, call));
+});
