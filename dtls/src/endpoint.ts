@@ -316,6 +316,7 @@ export class DtlsEndpoint implements HandshakeHost {
     if (result.remoteCertificate !== undefined && this.remoteFingerprints === undefined) {
       this.pendingCompletion = { result, finalFlight }; // wait for setRemoteFingerprints
       this.timer.stop();
+      this.flight = undefined; // nothing to resend meanwhile: our last flight was answered
       return;
     }
     this.finishHandshake(result, finalFlight, now);

@@ -255,3 +255,22 @@ t.test('generateCertificate: X.509 that node parses, W3C-style expires and finge
   t.throws(() => DtlsCertificate.fromPem('junk', 'junk'), { code: 'bad-certificate' });
   t.end();
 });
+
+t.test('while waiting for fingerprints, retransmissions from the peer cause no ping-pong', (t) => {
+  const [cc] = testCertificates();
+  const { client, server } = makePair(37, { server: { remoteFingerprints: [] } });
+  client.start(0);
+  for (const d of drainTransmit(client)) server.handleDatagram(d, 0);
+  for (const d of drainTransmit(server)) client.handleDatagram(d, 0);
+  const flight5 = drainTransmit(client);
+  for (const d of flight5) server.handleDatagram(d, 0);
+  t.equal(drainTransmit(server).length, 0, 'server holds its Finished until the fingerprint is known');
+  client.handleTimeout(100);
+  for (const d of drainTransmit(client)) server.handleDatagram(d, 100);
+  t.equal(drainTransmit(server).length, 0, 'a retransmitted flight 5 does not make the server resend flight 4');
+  server.setRemoteFingerprints(cc.getFingerprints(), 150);
+  for (const d of drainTransmit(server)) client.handleDatagram(d, 150);
+  t.equal(server.state, 'connected');
+  t.equal(client.state, 'connected');
+  t.end();
+});
