@@ -20,7 +20,8 @@
  * Errors are JSON `{error, code}`: 400 malformed body / missing or mistyped field, 404 unknown
  * route (or a handler's `SignalingError(404)` for an unknown session), 405 wrong method, 413
  * body over `maxBodyBytes`, 415 unsupported Content-Type, 501 route whose handler was not
- * given, 500 a handler threw (its message is returned). A failing request never affects
+ * given, 500 a handler threw (its message is returned), 504 a handler still running after
+ * `handlerTimeoutMs`. A failing request never affects
  * another one, and nothing thrown escapes the handler.
  */
 import { randomUUID } from 'node:crypto';

@@ -20,3 +20,24 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+export function firefoxMissing(): string | undefined {
+  return existsSync(FIREFOX) ? undefined : `${FIREFOX} not found: install Debian package "firefox-esr" (or set FIREFOX_PATH) to run the Firefox tests`;
+}
+
+/**
+ * Headless Firefox ESR through puppeteer-core (WebDriver BiDi). Without both prefs Firefox
+ * gathers no loopback candidate and cannot reach a server on 127.0.0.1 (INTEROP.md).
+ */
+export async function launchFirefox() {
+  const { default: puppeteer } = await import('puppeteer-core');
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    timeout: 90_000, // a first start (new profile) on a loaded machine is slow
+    extraPrefsFirefox: { 'media.peerconnection.ice.loopback': true, 'permissions.default.microphone': 1 },
+  });
+}

@@ -3,10 +3,11 @@
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { startDemoServer } from '../../src/demo/demo-server.js';
 import { createEchoEngine, type EngineName } from '../../src/demo/echo-engine.js';
-import { browserMissing, launchChromium } from './browser.js';
+import { browserMissing, firefoxMissing, launchChromium, launchFirefox } from './browser.js';
 
 // Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
 declare const document: { getElementById(id: string): { textContent: string | null }; querySelectorAll(selector: string): { length: number } };
@@ -24,6 +25,7 @@ async function exercise(t: Test, engineName: EngineName) {
   page.on('pageerror', (e) => errors.push(e.message));
 
   await page.goto(demo.url);
+  await page.waitForFunction(() => document.getElementById('engine').textContent !== '…');
   t.equal(await page.textContent('#engine'), engine.name, 'the page names the server engine');
   await page.click('#connect');
   await page.waitForFunction(() => document.getElementById('channel-state').textContent === '3/3 open', null, { timeout: 30_000 });
@@ -62,3 +64,30 @@ async function exercise(t: Test, engineName: EngineName) {
 
 t.test('demo page against node-datachannel (the comparison engine)', { skip: missing }, (t) => exercise(t, 'node-datachannel'));
 t.test('demo page against tsrtc (the default engine)', { skip: missing }, (t) => exercise(t, 'tsrtc'));
+
+t.test('demo page in Firefox ESR against tsrtc', { skip: firefoxMissing() }, async (t) => {
+  const engine = await createEchoEngine('tsrtc');
+  const demo = await startDemoServer(engine, 0, '127.0.0.1');
+  t.teardown(() => demo.close());
+  const browser = await launchFirefox();
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(demo.url);
+  await page.click('#connect');
+  await page.waitForFunction(() => document.getElementById('channel-state').textContent === '3/3 open', { timeout: 30_000 });
+  await page.type('#text', 'hello from firefox');
+  await page.click('#send-text');
+  await page.waitForSelector('#log li.echo', { timeout: 10_000 });
+  t.match(await page.$eval('#log li.echo', (e) => e.textContent), /^echo: hello from firefox\d+\.\d ms$/);
+
+  const path = join(await mkdtemp(join(tmpdir(), 'tsrtc-demo-')), 'random.bin');
+  await writeFile(path, randomBytes(200_000));
+  t.teardown(() => rm(dirname(path), { recursive: true, force: true }));
+  const input = await page.$('#file');
+  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+  await page.click('#send-file');
+  await page.waitForFunction(() => /verified|MISMATCH|failed/.test(document.getElementById('file-status').textContent!), { timeout: 30_000 });
+  t.match(await page.$eval('#file-status', (e) => e.textContent), /^verified: random\.bin, 200000 bytes echoed/);
+  await page.waitForFunction(() => Number(document.getElementById('rtt-count').textContent!) >= 5, { timeout: 10_000 });
+  t.ok(Number(await page.$eval('#rtt-last', (e) => e.textContent)) > 0, 'a live RTT number');
+});
