@@ -244,6 +244,11 @@ export class IceAgent {
       this.updateConnectionState(now);
       return true;
     }
+    // A trickled candidate of an older generation (before a restart) is stale (RFC 8838 §11).
+    if (candidate.ufrag !== undefined && this.remoteUfrag !== undefined && candidate.ufrag !== this.remoteUfrag) {
+      this.statsCounters.remoteCandidatesIgnored++;
+      return false;
+    }
     const input = fromSdpCandidate(candidate);
     if (input.kind === 'unsupported') {
       this.statsCounters.remoteCandidatesIgnored++;

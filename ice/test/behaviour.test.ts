@@ -170,3 +170,14 @@ t.test('lite: a later nomination of a better pair changes the selected pair', as
   t.same(events, ['prflx:1111', 'prflx:3333']);
   t.equal(lite.stats().selectedPairChanges, 2);
 });
+
+t.test('a trickled candidate of another ufrag (older generation) is ignored', async (t) => {
+  const agent = new IceAgent({ random: (o) => o.fill(5) }, 0);
+  agent.setRemoteCredentials('newU', 'abcdefghijklmnopqrstuvwxyz');
+  const c = { foundation: '1', component: 1, transport: 'udp', priority: 1, address: '198.51.100.1', port: 1, type: 'host' as const };
+  t.notOk(agent.addRemoteCandidate({ ...c, ufrag: 'oldU' }, 0));
+  t.ok(agent.addRemoteCandidate({ ...c, ufrag: 'newU' }, 0));
+  t.ok(agent.addRemoteCandidate({ ...c, port: 2 }, 0), 'no ufrag: accepted');
+  t.equal(agent.remoteCandidates().length, 2);
+  t.equal(agent.stats().remoteCandidatesIgnored, 1);
+});

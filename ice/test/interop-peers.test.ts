@@ -57,12 +57,16 @@ async function ourAgent(settings: Partial<IceSettings>): Promise<UdpDriver> {
 const up = (s: string): boolean => s === 'connected' || s === 'completed';
 const dtlsSeen = (d: UdpDriver): boolean => d.received.some((x) => x[0] === 22);
 
-let ndc: typeof import('node-datachannel') | undefined;
-try {
-  ndc = (await import('node-datachannel')).default as unknown as typeof import('node-datachannel');
-} catch {
-  ndc = undefined;
+/** An optional peer library: undefined (and the tests using it skipped) when not installed. */
+async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch {
+    return undefined;
+  }
 }
+
+const ndc = await optional(async () => (await import('node-datachannel')).default as unknown as typeof import('node-datachannel'));
 
 if (!ndc) {
   t.comment('node-datachannel not installed: libdatachannel interop skipped');
@@ -129,12 +133,7 @@ if (!ndc) {
   });
 }
 
-let werift: typeof import('werift') | undefined;
-try {
-  werift = await import('werift');
-} catch {
-  werift = undefined;
-}
+const werift = await optional(() => import('werift'));
 
 if (!werift) {
   t.comment('werift not installed: werift interop skipped');
