@@ -1,5 +1,6 @@
 import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync, type ECDH, type KeyObject } from 'node:crypto';
 import { NamedGroup } from './constants.js';
+import { DtlsError } from './errors.js';
 
 /** The SubjectPublicKeyInfo prefix of an X25519 key (RFC 8410): the 32-byte key follows. */
 const X25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
@@ -22,7 +23,7 @@ export class EcdheKeyPair {
       this.x25519 = privateKey;
       this.publicKey = publicKey.export({ type: 'spki', format: 'der' }).subarray(X25519_SPKI_PREFIX.length);
     } else {
-      throw new Error(`unsupported group ${group}`);
+      throw new DtlsError('bad-argument', `unsupported group ${group}`);
     }
   }
 

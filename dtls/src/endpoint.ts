@@ -1,9 +1,10 @@
 import { AlertDescription, AlertLevel, alertName, encodeAlert, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { ByteReader } from './bytes.js';
 import type { DtlsCertificate } from './certificate.js';
-import type { CipherSuite } from './cipher-suites.js';
+import { cipherSuiteById, type CipherSuite } from './cipher-suites.js';
 import { ClientHandshake } from './client-handshake.js';
 import { ContentType, HandshakeType, MAX_PLAINTEXT_LENGTH, ProtocolVersion, RECORD_HEADER_LENGTH } from './constants.js';
+import { DEFAULT_NAMED_GROUPS } from './ecdhe.js';
 import { DtlsError } from './errors.js';
 import { matchesFingerprint, type CertificateFingerprint } from './fingerprint.js';
 import { packFlight, type FlightEntry } from './flight.js';
@@ -17,6 +18,7 @@ import { ReplayWindow } from './replay-window.js';
 import { RetransmitTimer } from './retransmit-timer.js';
 import { ServerHandshake } from './server-handshake.js';
 import { DEFAULT_DTLS_SETTINGS, type DtlsSettings, type ResolvedDtlsSettings } from './settings.js';
+import { isSupportedScheme } from './signature.js';
 import { srtpProfileName } from './srtp.js';
 
 export type DtlsEvent =
@@ -137,6 +139,9 @@ export class DtlsEndpoint implements HandshakeHost {
     const resolved = { ...DEFAULT_DTLS_SETTINGS, ...stripUndefined(settings) } as ResolvedDtlsSettings & { remoteFingerprints?: CertificateFingerprint[] };
     if (!(resolved.mtu >= 128)) throw new DtlsError('bad-argument', 'mtu must be at least 128');
     if (resolved.cipherSuites.length === 0 || resolved.namedGroups.length === 0) throw new DtlsError('bad-argument', 'no cipher suite or group enabled');
+    for (const id of resolved.cipherSuites) if (cipherSuiteById(id) === undefined) throw new DtlsError('bad-argument', `unsupported cipher suite 0x${id.toString(16)}`);
+    for (const g of resolved.namedGroups) if (!DEFAULT_NAMED_GROUPS.includes(g)) throw new DtlsError('bad-argument', `unsupported group ${g}`);
+    for (const sc of resolved.signatureSchemes) if (!isSupportedScheme(sc)) throw new DtlsError('bad-argument', `unsupported signature scheme 0x${sc.toString(16)}`);
     this.settings = resolved;
     this.role = settings.role;
     this.remoteFingerprints = settings.remoteFingerprints && settings.remoteFingerprints.length > 0 ? settings.remoteFingerprints : undefined;

@@ -1,4 +1,5 @@
 import { constants, sign, verify, type KeyObject } from 'node:crypto';
+import { DtlsError } from './errors.js';
 
 /**
  * SignatureAndHashAlgorithm as 16-bit SignatureScheme codepoints (RFC 5246 §7.4.1.4.1; the
@@ -60,7 +61,7 @@ function keyOptions(info: SchemeInfo, key: KeyObject) {
 /** Sign `data` (hashed by the scheme's hash). ECDSA output is the DER Ecdsa-Sig-Value of RFC 8422 §5.4. */
 export function signWithScheme(scheme: number, privateKey: KeyObject, data: Uint8Array): Uint8Array {
   const info = SCHEMES.get(scheme);
-  if (info === undefined) throw new Error(`unsupported signature scheme ${scheme}`);
+  if (info === undefined) throw new DtlsError('bad-argument', `unsupported signature scheme ${scheme}`);
   return sign(info.hash, data, keyOptions(info, privateKey));
 }
 

@@ -176,6 +176,9 @@ t.test('API misuse throws DtlsError; send before connected, export before connec
   t.throws(() => client.start(0), { code: 'bad-state' });
   const [cc] = testCertificates();
   t.throws(() => new DtlsEndpoint({ role: 'client', certificate: cc } as never, 0), { code: 'bad-argument' });
+  t.throws(() => makePair(1, { client: { namedGroups: [24] } }), { code: 'bad-argument' }, 'unsupported group');
+  t.throws(() => makePair(1, { client: { cipherSuites: [0x1301] } }), { code: 'bad-argument' }, 'unsupported suite');
+  t.throws(() => makePair(1, { client: { signatureSchemes: [0x0807] } }), { code: 'bad-argument' }, 'unsupported scheme');
   t.end();
 });
 
