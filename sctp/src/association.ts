@@ -796,6 +796,7 @@ export class SctpAssociation {
     this.inboundStreams = Math.min(this.settings.streams, peerOS);
     this.peerRwnd = peerARwnd;
     this.tracker = new DataTracker(peerInitialTsn, this.settings.maxGapRanges);
+    this.reassembly.tsnBase = peerInitialTsn;
     this.peerNextReqSeq = peerInitialTsn >>> 0;
   }
 

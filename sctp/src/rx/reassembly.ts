@@ -54,6 +54,12 @@ export class Reassembly {
   private streams: (InStream | undefined)[] = [];
   /** bytes held (partial runs + waiting ordered messages, with overhead) */
   bufferedBytes = 0;
+  /**
+   * Subtracted from every TSN before it becomes a Map key: keys then stay small integers (V8
+   * Smis) instead of heap numbers, which makes the per-fragment lookups cheap. Set to the
+   * peer's initial TSN; any value is correct.
+   */
+  tsnBase = 0;
 
   constructor(
     /** where complete messages go (the association's event queue) */
@@ -71,7 +77,8 @@ export class Reassembly {
   }
 
   /** Adds one DATA chunk's payload (a view: copied if kept). `tsn` is unwrapped. */
-  add(tsn: number, streamId: number, ssn: number, ppid: number, flags: number, payload: Uint8Array): AddResult {
+  add(unwrappedTsn: number, streamId: number, ssn: number, ppid: number, flags: number, payload: Uint8Array): AddResult {
+    const tsn = unwrappedTsn - this.tsnBase;
     const unordered = (flags & 4) !== 0;
     const B = (flags & 2) !== 0;
     const E = (flags & 1) !== 0;
@@ -207,7 +214,8 @@ export class Reassembly {
    * FORWARD-TSN (RFC 3758 §3.6): drop partial messages at or below the new cumulative TSN and
    * move each listed ordered stream past the skipped SSN, delivering what then becomes due.
    */
-  forward(newCumulativeTsn: number, streams: Array<{ streamId: number; ssn: number }>): void {
+  forward(unwrappedCumulativeTsn: number, streams: Array<{ streamId: number; ssn: number }>): void {
+    const newCumulativeTsn = unwrappedCumulativeTsn - this.tsnBase;
     if (this.byFirst.size) {
       for (const run of [...this.byFirst.values()]) {
         if (run.first <= newCumulativeTsn) {
