@@ -2,7 +2,7 @@
  * A media description: an m= line and the lines up to the next m= (RFC 8866 §5.14), with typed
  * getters for what ICE (RFC 8839), DTLS (RFC 8842) and SCTP data channels (RFC 8841) need.
  */
-import { parseCandidateAt, type Candidate } from './candidate.js';
+import { parseCandidateAt, writeCandidate, type Candidate } from './candidate.js';
 import type { Fingerprint } from './fingerprint.js';
 import { parseMediaLineAt, parseSctpmapAt, type Direction, type MediaLine, type Sctpmap, type Setup } from './fields.js';
 import { SdpLevel } from './level.js';
@@ -107,6 +107,18 @@ export class MediaDescription extends SdpLevel {
       out.push(parseCandidateAt(this._text(i), this._valueStart(i, 'candidate'), this._end(i), this.lineNumber(i)));
     }
     return out;
+  }
+
+  /**
+   * Adds `a=candidate:…` (a trickled candidate joining the local description, as browsers'
+   * `localDescription` does): after the last candidate line, else after the c= line, else at the end.
+   */
+  addCandidate(c: Candidate): this {
+    const line = `a=${writeCandidate(c)}`;
+    let at = -1;
+    for (let i = this.findAttribute('candidate', 0); i >= 0; i = this.findAttribute('candidate', i + 1)) at = i;
+    if (at < 0) at = this.findLine('c');
+    return this.insertLine(at < 0 ? this.lineCount : at + 1, line);
   }
 
   /** a=end-of-candidates (RFC 8840 §8.2). */

@@ -210,3 +210,14 @@ t.test('dataChannelParameters: a bundle-only data section takes the tagged secti
   t.equal(p.endOfCandidates, true);
   t.equal(p.maxMessageSize, 65536);
 });
+
+t.test('addCandidate puts trickled candidates where Chromium puts them', async (t) => {
+  const fixture = read('chromium-156.offer.mdns-on.complete.sdp');
+  const trickle = parseSdp(read('chromium-156.offer.mdns-on.trickle.sdp'));
+  trickle.media[0].addCandidate(parseCandidate('candidate:1793800266 1 udp 2113937151 98533546-a9a0-4078-a0d1-9853ea3800ee.local 37805 typ host generation 0 network-cost 999'));
+  t.equal(writeSdp(trickle), fixture, 'trickle offer + its candidate = the complete offer');
+  const c2 = parseCandidate('candidate:842163049 1 udp 1677729535 203.0.113.54 37805 typ srflx raddr 0.0.0.0 rport 0 generation 0 network-cost 999');
+  trickle.media[0].addCandidate(c2);
+  t.strictSame(trickle.media[0].candidates.map((c) => c.type), ['host', 'srflx'], 'after the last candidate');
+  t.throws(() => trickle.media[0].addCandidate({ ...c2, address: 'a\r\nb' }), { code: 'bad-argument' });
+});
