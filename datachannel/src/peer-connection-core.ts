@@ -7,7 +7,7 @@
  * - DTLS role from a=setup (RFC 8842 §5.3): we offer `actpass`; answering an `actpass` offer
  *   we take `answerSetup` (default `active` = DTLS client, as Chrome does).
  * - The DTLS client starts its handshake when ICE connects; SCTP starts when DTLS connects
- *   (the DTLS client sends INIT; the server answers the peer's INIT).
+ *   (both ends send INIT, as browsers do).
  * - Output: `pollTransmit()` pulls SCTP packets through DTLS into ICE one at a time, so each
  *   engine's output buffer is consumed before that engine is called again. The datagram returned
  *   is valid until the next call into this object.
@@ -627,8 +627,10 @@ export class PeerConnectionCore {
         sctp.remoteMaxMessageSize = remote.maxMessageSize;
         this.sctp = sctp;
         this.channels.attach(sctp);
-        // the DTLS client opens the association; the server answers the peer's INIT
-        if (this.dtlsRole === 'client') sctp.connect(now);
+        // Both ends send INIT, as Chrome (dcSCTP) and libdatachannel (usrsctp) do: aiortc waits
+        // for an INIT when it is ICE-controlled, whatever its DTLS role. Crossing INITs are
+        // resolved by SCTP (RFC 9260 §5.2.1).
+        sctp.connect(now);
         return;
       }
       case 'data':

@@ -3,11 +3,12 @@ import t from 'tap';
 import { RTCPeerConnection } from '../src/index.js';
 
 t.test('README W3C example runs', async (t) => {
+  const a = new RTCPeerConnection();
+  const b = new RTCPeerConnection();
+  t.teardown(() => { a.close(); b.close(); });
   const got = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), 10_000);
+    const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
     void (async () => {
-      const a = new RTCPeerConnection();
-      const b = new RTCPeerConnection();
       a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
       b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
       b.ondatachannel = ({ channel }) => {
