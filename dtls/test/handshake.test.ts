@@ -277,3 +277,53 @@ t.test('while waiting for fingerprints, retransmissions from the peer cause no p
   t.equal(client.state, 'connected');
   t.end();
 });
+
+t.test('ClientHellos with GREASE values, DTLS 1.3 extensions and shuffled extension order get a 1.2 ServerHello (fast-check)', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const { decodeServerHello, HandshakeType } = await import('@tsrtc/dtls');
+  const [, sc] = testCertificates();
+  const grease = fc.integer({ min: 0, max: 15 }).map((n) => (n << 12) | 0x0a00 | (n << 4) | 0x0a);
+  const extension = fc.oneof(
+    grease.map((type) => ({ type, data: new Uint8Array(0) })),
+    fc.constant({ type: 43, data: Uint8Array.of(4, 0xfe, 0xfc, 0xfe, 0xfd) }), // supported_versions
+    fc.uint8Array({ maxLength: 1300 }).map((ks) => ({ type: 51, data: Uint8Array.from([...[ks.length + 4 >> 8, (ks.length + 4) & 0xff], 0x11, 0xec, ks.length >> 8, ks.length & 0xff, ...ks]) })), // key_share
+    fc.constant({ type: 45, data: Uint8Array.of(1, 1) }), // psk_key_exchange_modes
+    fc.constant({ type: 16, data: Uint8Array.of(0, 7, 6, ...new TextEncoder().encode('webrtc')) }), // ALPN
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(extension, { selector: (e) => e.type, maxLength: 6 }), fc.array(grease, { maxLength: 3 }), fc.integer({ min: 0, max: 1000 }), async (extra, greaseSuites, seed) => {
+      const known = [
+        { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
+        { type: ExtensionType.supported_groups, data: Uint8Array.of(0, 6, 0x11, 0xec, 0x0a, 0x0a, 0, 29) },
+        { type: ExtensionType.signature_algorithms, data: Uint8Array.of(0, 2, 4, 3) },
+        { type: ExtensionType.renegotiation_info, data: Uint8Array.of(0) },
+      ];
+      const all = [...known, ...extra];
+      const rng = new Prng(seed);
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [all[i], all[j]] = [all[j], all[i]];
+      }
+      const ext = new ExtensionsWriter();
+      for (const e of all) ext.raw(e.type, e.data);
+      const suites = [...greaseSuites, 0x1301, CipherSuiteId.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
+      const body = encodeClientHello({ clientVersion: ProtocolVersion.DTLS_1_2, random: new Uint8Array(32).fill(seed & 0xff), cookie: new Uint8Array(0), cipherSuites: suites, extensions: ext });
+      const server = new DtlsEndpoint({ role: 'server', certificate: sc, random: rng.fill }, 0);
+      // Fragmented over several records/datagrams when large, as browsers do.
+      for (let off = 0; off < body.length; off += 1000) {
+        const frag = encodeHandshakeFragment(1, 0, body, off, Math.min(1000, body.length - off));
+        const rec = new Uint8Array(13 + frag.length);
+        rec.set([22, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, off / 1000, frag.length >> 8, frag.length & 0xff]);
+        rec.set(frag, 13);
+        server.handleDatagram(rec, 0);
+      }
+      const out = drainTransmit(server);
+      if (out.length === 0 || out[0][13] !== HandshakeType.server_hello) return false;
+      const len = (out[0][14] << 16) | (out[0][15] << 8) | out[0][16];
+      const sh = decodeServerHello(out[0].subarray(25, 25 + len));
+      return sh.serverVersion === 0xfefd && sh.cipherSuite === CipherSuiteId.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 && sh.extensions.extendedMasterSecret && sh.extensions.types.every((x) => [23, 0xff01, 11, 14].includes(x));
+    }),
+    { numRuns: 150, seed: 3 },
+  );
+  t.pass('150 hellos answered as DTLS 1.2');
+});
