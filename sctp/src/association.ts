@@ -353,16 +353,51 @@ export class SctpAssociation {
     this.now = now;
     if (this.terminated) throw new SctpError('invalid-state', 'association is closed');
     if (this._state !== 'closed') return;
-    this.localTag = this.randomTag();
-    this.localInitialTsn = this.random32();
-    this.rtxq = new RetransmissionQueue(this.localInitialTsn);
-    this.nextReqSeq = this.localInitialTsn;
-    this.initChunk = encodeInit(ChunkType.INIT, this.localInitFields(this.localTag, this.localInitialTsn));
-    this.raw.push({ vtag: 0, chunk: this.initChunk });
+    this.raw.push({ vtag: 0, chunk: this.localInit() });
     this._state = 'cookie-wait';
     this.t1Count = 0;
     this.t1Rto = this.settings.rtoInitial;
     this.t1 = now + this.t1Rto;
+  }
+
+  /** Our INIT chunk, made once: tag and initial TSN are drawn on first use. */
+  private localInit(): Uint8Array {
+    if (!this.initChunk) {
+      this.localTag = this.randomTag();
+      this.localInitialTsn = this.random32();
+      this.rtxq = new RetransmissionQueue(this.localInitialTsn);
+      this.nextReqSeq = this.localInitialTsn;
+      this.initChunk = encodeInit(ChunkType.INIT, this.localInitFields(this.localTag, this.localInitialTsn));
+    }
+    return this.initChunk;
+  }
+
+  /**
+   * SNAP (draft-hancke-tsvwg-snap, `a=sctp-init`): our INIT chunk (chunk header included) to
+   * signal out of band. The same chunk is used if connect() is called instead.
+   */
+  snapInit(): Uint8Array {
+    if (this.terminated || (this._state !== 'closed' && this._state !== 'cookie-wait')) throw new SctpError('invalid-state', `no INIT to offer in state ${this._state}`);
+    return this.localInit().slice();
+  }
+
+  /**
+   * SNAP: the peer's INIT chunk, received out of band, completes the association without the
+   * four-way handshake: each side's INIT plays the role of the other's INIT-ACK (no cookie).
+   * Call after snapInit() was signalled. Throws SctpError on a malformed INIT.
+   */
+  connectSnap(peerInit: Uint8Array, now: number): void {
+    this.now = now;
+    if (this.terminated || (this._state !== 'closed' && this._state !== 'cookie-wait')) throw new SctpError('invalid-state', `cannot apply a SNAP INIT in state ${this._state}`);
+    if (peerInit.length < 20 || peerInit[0] !== ChunkType.INIT) throw new SctpError('bad-init', 'not an INIT chunk');
+    const len = u16(peerInit, 2);
+    if (len < 20 || len > peerInit.length) throw new SctpError('bad-chunk-length', `INIT chunk length ${len}`, 2);
+    const init = decodeInit(peerInit.subarray(4, len), false);
+    if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) throw new SctpError('bad-init', 'INIT with a zero tag or stream count');
+    this.localInit();
+    this.raw.length = 0; // a pending INIT of ours is no longer needed
+    this.setupTcb(init.initiateTag, init.initialTsn, init.aRwnd, init.outboundStreams, init.inboundStreams, init);
+    this.establish();
   }
 
   /**

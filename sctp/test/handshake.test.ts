@@ -259,3 +259,31 @@ t.test('unanswered INIT gives up after maxInitRetransmits; unreachable peer abor
   t.ok(n2.run(() => n2.events[0].some((e) => e.type === 'aborted')));
   t.match(n2.events[0].at(-1), { type: 'aborted', reason: /unreachable/ });
 });
+
+t.test('SNAP: INIT chunks exchanged out of band (a=sctp-init) establish both sides with no handshake packet', async (t) => {
+  const net = new SimNetwork(31, { zeroChecksum: true }, { zeroChecksum: true }, [{ delay: 10 }, { delay: 10 }]);
+  const [a, b] = net.peers;
+  const initA = a.snapInit();
+  const initB = b.snapInit();
+  t.equal(initA[0], ChunkType.INIT);
+  t.same(a.snapInit(), initA, 'the same INIT each time');
+  let packets = 0;
+  net.tap = (_f, p) => (packets++, p);
+  a.connectSnap(initB, 0);
+  b.connectSnap(initA, 0);
+  net.flush();
+  t.equal(a.state, 'established');
+  t.equal(b.state, 'established');
+  t.equal(packets, 0, 'no INIT / INIT-ACK / COOKIE on the wire');
+  t.same(net.events[0], [{ type: 'connected' }]);
+  a.send(0, 51, new TextEncoder().encode('snap'), {}, 0);
+  b.send(1, 53, new Uint8Array(5000), {}, 0);
+  t.ok(net.run(() => net.messages(0).length === 1 && net.messages(1).length === 1), 'data both ways at once');
+  t.equal(a.stats().zeroChecksum, true, 'capabilities taken from the INITs');
+  t.throws(() => a.connectSnap(initB, 1), { code: 'invalid-state' });
+  const short = new Uint8Array(24);
+  short[0] = 1;
+  short[3] = 8; // chunk length 8: shorter than an INIT
+  t.throws(() => newAssoc(40).connectSnap(short, 0), { code: 'bad-chunk-length' });
+  t.throws(() => newAssoc(41).connectSnap(new Uint8Array(24), 0), { code: 'bad-init' });
+});
