@@ -86,13 +86,20 @@ function splitFields(src: string, start: number, end: number, min: number, max: 
   return n;
 }
 
+/** Trailing spaces on o=, c= and m= lines are tolerated (some gateways write them) and ignored. */
+function trimEnd(src: string, start: number, end: number): number {
+  while (end > start && src.charCodeAt(end - 1) === SP) end--;
+  return end;
+}
+
 function field(src: string, i: number): string {
   return src.slice(fieldBounds[2 * i], fieldBounds[2 * i + 1]);
 }
 
 /** Checks an o= value (called by the parser, allocation-free). */
 export function checkOrigin(src: string, start: number, end: number, line: number): void {
-  if (splitFields(src, start, end, 6, 6, 'bad-origin', line, 'o=') !== 6) return;
+  end = trimEnd(src, start, end);
+  splitFields(src, start, end, 6, 6, 'bad-origin', line, 'o=');
   if (!isDigits(src, fieldBounds[2], fieldBounds[3], MAX_ID_DIGITS)) throw new SdpError('bad-origin', 'sess-id is not a decimal number', line);
   if (!isDigits(src, fieldBounds[4], fieldBounds[5], MAX_ID_DIGITS)) throw new SdpError('bad-origin', 'sess-version is not a decimal number', line);
   if (src.indexOf(' ', fieldBounds[10]) !== -1 && src.indexOf(' ', fieldBounds[10]) < end) throw new SdpError('bad-origin', 'o= has more than six fields', line);
@@ -104,6 +111,7 @@ export function parseOriginAt(src: string, start: number, end: number, line: num
 }
 
 export function parseConnectionAt(src: string, start: number, end: number, line: number): Connection {
+  end = trimEnd(src, start, end);
   splitFields(src, start, end, 3, 3, 'bad-connection', line, 'c=');
   if (src.indexOf(' ', fieldBounds[4]) !== -1 && src.indexOf(' ', fieldBounds[4]) < end) throw new SdpError('bad-connection', 'c= has more than three fields', line);
   return { netType: field(src, 0), addrType: field(src, 1), address: field(src, 2) };
@@ -111,6 +119,7 @@ export function parseConnectionAt(src: string, start: number, end: number, line:
 
 /** Checks an m= value: `<media> <port>[/<number of ports>] <proto> 1*(SP <fmt>)`. Allocation-free. */
 export function checkMediaLine(src: string, start: number, end: number, line: number): void {
+  end = trimEnd(src, start, end);
   splitFields(src, start, end, 4, 4, 'bad-media', line, 'm=');
   const ps = fieldBounds[2];
   const pe = fieldBounds[3];

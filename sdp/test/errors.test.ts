@@ -1,7 +1,7 @@
 // Malformed input: each kind gets its SdpError code and the number of the offending line.
 // Caps on absurd sizes are configurable.
 import t from 'tap';
-import { DEFAULT_SDP_PARSE_OPTIONS, parseSdp } from '@tsrtc/sdp';
+import { DEFAULT_SDP_PARSE_OPTIONS, parseSdp, writeSdp } from '@tsrtc/sdp';
 import { throwsSdpError } from './helpers.js';
 
 const HEAD = ['v=0', 'o=- 6551576355720396823 2 IN IP4 127.0.0.1', 's=-', 't=0 0'];
@@ -95,4 +95,12 @@ t.test('caps options are checked', async (t) => {
   throwsSdpError(t, () => parseSdp('v=0\r\n', { maxLines: 1.5 }), 'bad-argument', 0, 'fraction');
   throwsSdpError(t, () => parseSdp('v=0\r\n', { maxLineLength: Number.NaN }), 'bad-argument', 0, 'NaN');
   t.equal(parseSdp(sdp(...HEAD), { maxLines: undefined }).lineCount, 4, 'undefined keeps the default');
+});
+
+t.test('trailing spaces on o=, c= and m= are tolerated', async (t) => {
+  const d = parseSdp(sdp(HEAD[0], HEAD[1] + ' ', HEAD[2], HEAD[3], 'm=audio 9 RTP/AVP 0 8  ', 'c=IN IP4 0.0.0.0 '));
+  t.equal(d.origin?.address, '127.0.0.1');
+  t.strictSame(d.media[0].formats, ['0', '8']);
+  t.equal(d.media[0].connection?.address, '0.0.0.0');
+  t.equal(writeSdp(d), sdp(HEAD[0], HEAD[1] + ' ', HEAD[2], HEAD[3], 'm=audio 9 RTP/AVP 0 8  ', 'c=IN IP4 0.0.0.0 '), 'and kept as written');
 });
