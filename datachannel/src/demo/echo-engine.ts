@@ -2,7 +2,7 @@
  * What the demo needs from a WebRTC stack on the server side: turn a browser's offer into an
  * answer (non-trickle) and echo every message on every data channel the browser opens.
  *
- * Two bindings: tsrtc's own server endpoint (the default, see tsrtc-engine.ts), and — only
+ * Two bindings: tsrtc's server endpoint (the default, see tsrtc-engine.ts), and — only
  * behind `--engine=node-datachannel`, for comparison — the node-datachannel W3C polyfill
  * (libdatachannel), see w3c-echo-engine.ts.
  */
@@ -29,11 +29,11 @@ export interface EchoEngine {
 export const ENGINE_NAMES = ['tsrtc', 'node-datachannel'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-export async function createEchoEngine(name: EngineName): Promise<EchoEngine> {
+export async function createEchoEngine(name: EngineName, options: { udpPort?: number } = {}): Promise<EchoEngine> {
   if (name === 'node-datachannel') {
     const { nodeDatachannelEchoEngine } = await import('./w3c-echo-engine.js');
     return nodeDatachannelEchoEngine();
   }
   const { tsrtcEchoEngine } = await import('./tsrtc-engine.js');
-  return tsrtcEchoEngine();
+  return tsrtcEchoEngine(options);
 }
