@@ -55,7 +55,7 @@ export async function runCell(subject: W3cImplementation, remote: RemotePeer, sc
     const err = e as Error;
     if (err instanceof Skip) { status = 'skip'; reason = err.message; } else {
       reason = err?.message ?? String(e);
-      const fault = remote.name !== subject.name ? knownFault(remote.name, scenario.id, reason) : undefined;
+      const fault = remote.name !== subject.name ? knownFault(remote.name, scenario.id, reason, subject.name) : undefined;
       if (fault) { status = 'peer-fault'; reason = `${fault.reason} — observed: ${reason}`; } else status = 'fail';
     }
   } finally {

@@ -53,6 +53,8 @@ t.test('known peer faults match only their peer and symptom', async (t) => {
   t.ok(knownFault('pion', 'binary-sizes', 'timeout waiting for the echo of a 64 KiB binary message'));
   t.notOk(knownFault('pion', 'binary-sizes', 'timeout waiting for the echo of a 1200 B binary message'));
   t.notOk(knownFault('aiortc', 'binary-sizes', 'timeout waiting for the echo of a 64 KiB binary message'));
+  t.ok(knownFault('pion', 'rtt', 'timeout after 15000 ms: channel "echo" open', 'ndc'), 'stock pion vs libdatachannel');
+  t.notOk(knownFault('pion', 'rtt', 'timeout after 15000 ms: channel "echo" open', 'tsrtc'), 'only for the libdatachannel subject');
 });
 
 t.test('markdown report: one row per scenario, marks per cell, reasons listed', async (t) => {

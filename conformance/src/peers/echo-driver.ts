@@ -11,6 +11,8 @@ import { acceptOffer, base64ToBytes, makeOffer, messageLength, type W3cDataChann
 
 interface ChannelRecord {
   dc: W3cDataChannel;
+  /** read once: a browser may throw reading a label that is not valid UTF-8 */
+  label: string;
   messagesIn: number;
   messagesOut: number;
   bytesIn: number;
@@ -40,6 +42,22 @@ export interface EchoDriver {
   stats(): PeerStats;
 }
 
+/**
+ * Lone UTF-16 surrogates replaced by U+FFFD: a peer that truncates a label mid-character must
+ * not break the serialization of the whole stats report (WebDriver BiDi refuses such strings).
+ */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function readLabel(dc: W3cDataChannel): string {
+  try { return wellFormed(dc.label); } catch (e) { return `<label unreadable: ${(e as Error).message}>`; }
+}
+
+function readProtocol(dc: W3cDataChannel): string {
+  try { return wellFormed(dc.protocol ?? ''); } catch (e) { return `<protocol unreadable: ${(e as Error).message}>`; }
+}
+
 /** Channels whose label starts with this only count what they receive. */
 export const SINK_PREFIX = 'sink';
 
@@ -48,7 +66,7 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
   let nextId = 1;
 
   const adopt = (s: Session, dc: W3cDataChannel) => {
-    const rec: ChannelRecord = { dc, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, stringMessagesIn: 0, binaryMessagesIn: 0 };
+    const rec: ChannelRecord = { dc, label: readLabel(dc), messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, stringMessagesIn: 0, binaryMessagesIn: 0 };
     try { dc.binaryType = 'arraybuffer'; } catch { /* some stacks only do one type */ }
     s.channels.push(rec);
     dc.addEventListener('message', (ev: { data: unknown }) => {
@@ -56,7 +74,7 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
       rec.messagesIn++;
       rec.bytesIn += messageLength(data);
       if (typeof data === 'string') rec.stringMessagesIn++; else rec.binaryMessagesIn++;
-      if (dc.label.startsWith(SINK_PREFIX)) return;
+      if (rec.label.startsWith(SINK_PREFIX)) return;
       // some stacks deliver messages on an announced channel before its readyState says
       // "open" (@roamhq/wrtc): hold the echoes until it does
       pending.push(data);
@@ -97,12 +115,12 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
   };
 
   const channelView = (r: ChannelRecord): ChannelView => ({
-    label: r.dc.label,
+    label: r.label,
     id: r.dc.id ?? null,
     ordered: r.dc.ordered ?? null,
     maxRetransmits: r.dc.maxRetransmits ?? null,
     maxPacketLifeTime: r.dc.maxPacketLifeTime ?? null,
-    protocol: r.dc.protocol ?? '',
+    protocol: readProtocol(r.dc),
     readyState: r.dc.readyState,
     messagesIn: r.messagesIn,
     messagesOut: r.messagesOut,
@@ -126,7 +144,7 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
       await session(id).pc.setRemoteDescription({ type: 'answer', sdp });
     },
     send(id, label, message) {
-      const open = session(id).channels.filter((r) => r.dc.label === label && r.dc.readyState === 'open');
+      const open = session(id).channels.filter((r) => r.label === label && r.dc.readyState === 'open');
       const rec = open[open.length - 1];
       if (!rec) throw new Error(`${peer}: no open channel "${label}" in session ${id}`);
       const data = 'text' in message ? message.text : base64ToBytes(message.base64);
@@ -140,7 +158,7 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
     },
     closeChannel(id, label) {
       // the newest not yet closing: the announcing side may still see it as connecting
-      const rec = session(id).channels.filter((r) => r.dc.label === label && (r.dc.readyState === 'open' || r.dc.readyState === 'connecting')).pop();
+      const rec = session(id).channels.filter((r) => r.label === label && (r.dc.readyState === 'open' || r.dc.readyState === 'connecting')).pop();
       if (!rec) throw new Error(`${peer}: no open channel "${label}" in session ${id}`);
       rec.dc.close();
     },
@@ -155,6 +173,7 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
     },
     closeAll() {
       for (const s of sessions.values()) s.pc.close();
+      sessions.clear();
     },
     stats() {
       const list: SessionView[] = [...sessions.values()].map((s) => ({
