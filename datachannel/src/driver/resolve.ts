@@ -15,7 +15,7 @@ export interface IceServerUrl {
 
 /** Parse `stun:host[:port]` / `turn:host[:port][?transport=udp|tcp]`. Throws `SyntaxError` when malformed. */
 export function parseIceServerUrl(url: string): IceServerUrl {
-  const m = /^(stuns?|turns?):(\[[^\]]+\]|[^:?]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/i.exec(url.trim());
+  const m = /^(stuns?|turns?):(\[[^\]]+\]|[^:?/\[\]]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/i.exec(url.trim());
   if (m === null) throw new SyntaxError(`"${url}" is not a valid stun:/turn: URL (RFC 7064, RFC 7065)`);
   const scheme = m[1].toLowerCase() as IceServerUrl['scheme'];
   let host = m[2];
