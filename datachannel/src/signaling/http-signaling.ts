@@ -20,7 +20,8 @@
  * Errors are JSON `{error, code}`: 400 malformed body / missing or mistyped field, 404 unknown
  * route (or a handler's `SignalingError(404)` for an unknown session), 405 wrong method, 413
  * body over `maxBodyBytes`, 415 unsupported Content-Type, 501 route whose handler was not
- * given, 500 a handler threw (its message is returned), 504 a handler still running after
+ * given, 500 a handler threw (its message is returned; but a thrown DOMException OperationError /
+ * InvalidAccessError / SyntaxError / TypeError is 400 and InvalidStateError 409), 504 a handler still running after
  * `handlerTimeoutMs`. A failing request never affects
  * another one, and nothing thrown escapes the handler.
  */
@@ -260,12 +261,23 @@ function normalize(result: SdpResult, id: string): { sdp: string; id: string } {
   return out;
 }
 
+const REFUSED_DOM_ERRORS: Record<string, number> = {
+  OperationError: 400,
+  InvalidAccessError: 400,
+  SyntaxError: 400,
+  TypeError: 400,
+  InvalidStateError: 409,
+};
+
 /** The HTTP status for something a handler (or validation) threw. */
 export function statusOf(err: unknown): number {
   const status = (err as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) return status;
   // A typed SDP parse error means the client's description was malformed: its fault.
   if ((err as { layer?: unknown } | null)?.layer === 'sdp') return 400;
+  // The W3C errors tsrtc's peer connection and endpoint throw at a description or candidate
+  // they refuse (webrtc-pc §4.4.1.5/6): the request was wrong, or came at the wrong time.
+  if (err instanceof DOMException) return REFUSED_DOM_ERRORS[err.name] ?? 500;
   return 500;
 }
 

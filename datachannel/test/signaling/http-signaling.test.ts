@@ -158,7 +158,7 @@ t.test('invalid UTF-8 and unsupported Content-Type', async (t) => {
   t.equal(patch.status, 415);
 });
 
-t.test('handler failures: 500 with the message, status from SignalingError, 400 for SDP errors; others unaffected', async (t) => {
+t.test('handler failures: 500 with the message, status from SignalingError, 400/409 for SDP and W3C errors; others unaffected', async (t) => {
   let n = 0;
   const s = await serve(t, {
     accept: (sdp) => {
@@ -167,11 +167,15 @@ t.test('handler failures: 500 with the message, status from SignalingError, 400 
       if (sdp.includes('full')) throw new SignalingError(503, 'busy', 'too many peers');
       if (sdp.includes('parse')) throw Object.assign(new Error('bad m= line'), { layer: 'sdp', code: 'syntax' });
       if (sdp.includes('reject')) return Promise.reject('a string, not an Error');
+      if (sdp.includes('refused')) throw new DOMException('accept: no m=application section', 'OperationError');
+      if (sdp.includes('closed')) throw new DOMException('accept: endpoint closed', 'InvalidStateError');
       return answerFor(sdp);
     },
   });
   const send = (extra: string) => post(`${s.url}/offer`, JSON.stringify({ sdp: OFFER + extra }));
-  const [boom, full, parse, reject, fine] = await Promise.all([send('boom'), send('full'), send('parse'), send('reject'), send('')]);
+  const [boom, full, parse, reject, refused, closed, fine] = await Promise.all(
+    ['boom', 'full', 'parse', 'reject', 'refused', 'closed', ''].map(send),
+  );
   t.equal(boom.status, 500);
   t.same(await boom.json(), { error: 'endpoint exploded', code: 'internal' });
   t.equal(full.status, 503);
@@ -179,8 +183,11 @@ t.test('handler failures: 500 with the message, status from SignalingError, 400 
   t.equal(parse.status, 400);
   t.equal(reject.status, 500);
   t.same(await reject.json(), { error: 'a string, not an Error', code: 'internal' });
+  t.equal(refused.status, 400, 'a W3C OperationError: the offer was refused');
+  t.same(await refused.json(), { error: 'accept: no m=application section', code: 'rejected' });
+  t.equal(closed.status, 409, 'InvalidStateError: wrong time');
   t.equal(fine.status, 201);
-  t.equal(n, 5);
+  t.equal(n, 7);
 });
 
 t.test('a slow session does not hold up another one', async (t) => {
