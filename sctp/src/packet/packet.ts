@@ -96,9 +96,11 @@ export interface SctpPacket {
   chunks: ChunkView[];
 }
 
+const shared = new PacketReader();
+
 /** Decodes a packet's header and chunk framing (views, no copies). Throws SctpError. */
 export function decodePacket(bytes: Uint8Array): SctpPacket {
-  const r = new PacketReader();
+  const r = shared; // used synchronously only; the result holds no reference to it
   const err = r.read(bytes);
   if (err) throw new SctpError(err, `SCTP packet: ${err}`, r.errorOffset);
   const chunks: ChunkView[] = [];
