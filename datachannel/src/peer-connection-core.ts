@@ -463,6 +463,7 @@ export class PeerConnectionCore {
       sctpPort: this.settings.sctpPort,
       maxMessageSize: this.settings.maxMessageSize,
       legacy: type === 'answer' && this.legacy,
+      offerSections: type === 'answer' ? this.remote?.sections : undefined,
       candidates: useCandidates ? this.localCandidateText : [],
       endOfCandidates: useCandidates && this.iceGatheringState === 'complete',
       defaultAddress: useCandidates ? this.defaultCandidate() : undefined,

@@ -28,6 +28,19 @@ export interface LocalDescriptionParams {
   endOfCandidates: boolean;
   /** the address of the default candidate for c= and the m= port (RFC 8839 §4.2.1.3) */
   defaultAddress?: { address: string; port: number; family: 4 | 6 };
+  /**
+   * answering: every m-section of the offer in order; the data one is `null`, the others are
+   * rejected with port 0 (JSEP RFC 8829 §5.3.1: the answer has the offer's m-lines, in order)
+   */
+  offerSections?: (OfferedSection | null)[];
+}
+
+/** An m-section of a remote offer that is not the data channel one (audio, video, a second application). */
+export interface OfferedSection {
+  kind: string;
+  proto: string;
+  format: string;
+  mid: string | undefined;
 }
 
 /** Writes a data-only description, CRLF line ends. */
@@ -44,6 +57,22 @@ export function writeLocalDescription(p: LocalDescriptionParams): string {
     'a=msid-semantic: WMS',
   ];
   if (p.iceLite) lines.push('a=ice-lite');
+  const sections = p.offerSections ?? [null];
+  for (const section of sections) {
+    if (section === null) writeDataSection(lines, p, ip, port);
+    else writeRejectedSection(lines, section);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** RFC 8829 §5.3.1 / RFC 8866 §5.14: a rejected m-section keeps its kind, proto, a format and its mid. */
+function writeRejectedSection(lines: string[], s: OfferedSection): void {
+  lines.push(`m=${s.kind} 0 ${s.proto} ${s.format}`, 'c=IN IP4 0.0.0.0');
+  if (s.mid !== undefined) lines.push(`a=mid:${s.mid}`);
+  lines.push('a=inactive');
+}
+
+function writeDataSection(lines: string[], p: LocalDescriptionParams, ip: string, port: number): void {
   if (p.legacy) {
     lines.push(`m=application ${port} DTLS/SCTP ${p.sctpPort}`);
   } else {
@@ -62,7 +91,6 @@ export function writeLocalDescription(p: LocalDescriptionParams): string {
     lines.push(`a=sctp-port:${p.sctpPort}`);
   }
   lines.push(`a=max-message-size:${p.maxMessageSize}`);
-  return lines.join('\r\n') + '\r\n';
 }
 
 /** What we need of the peer's description. */
@@ -82,6 +110,8 @@ export interface RemoteDescriptionInfo {
   legacy: boolean;
   candidates: IceCandidateFields[];
   endOfCandidates: boolean;
+  /** every m-section in order; the data channel one is null */
+  sections: (OfferedSection | null)[];
 }
 
 const fail = (message: string): never => {
@@ -102,23 +132,26 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
   let index = -1;
   let current = session;
   let found = false;
+  const sections: (OfferedSection | null)[] = [];
+  let other: OfferedSection | undefined;
   for (const raw of sdp.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length < 2 || line[1] !== '=') continue;
     if (line[0] === 'm') {
       index++;
-      if (found) {
-        current = new Map(); // later sections: ignored
-        continue;
-      }
       const parts = line.slice(2).split(' ');
-      if (parts[0] === 'application' && (parts[2] ?? '').endsWith('DTLS/SCTP')) {
+      other = undefined;
+      if (!found && parts[0] === 'application' && (parts[2] ?? '').endsWith('DTLS/SCTP')) {
         found = true;
         mLine = line;
         mLineIndex = index;
         media = new Map();
         current = media;
+        sections.push(null);
       } else {
+        // another section (media, or a second data section): answered as rejected
+        other = { kind: parts[0] ?? 'application', proto: parts[2] ?? 'UDP/TLS/RTP/SAVPF', format: parts[3] ?? '0', mid: undefined };
+        sections.push(other);
         current = new Map();
       }
       continue;
@@ -127,6 +160,7 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
     const colon = line.indexOf(':');
     const name = colon < 0 ? line.slice(2) : line.slice(2, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1);
+    if (other !== undefined && name === 'mid') other.mid = value;
     let list = current.get(name);
     if (list === undefined) current.set(name, (list = []));
     list.push(value);
@@ -182,5 +216,6 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
     legacy,
     candidates,
     endOfCandidates: media.has('end-of-candidates'),
+    sections,
   };
 }
