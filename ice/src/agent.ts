@@ -286,6 +286,41 @@ export class IceAgent {
     }
   }
 
+  /**
+   * Bytes the driver read from its TCP connection to TURN server `from`, opened for socket `to`
+   * (see `Transmit.transport`). Messages may be split or merged arbitrarily.
+   */
+  handleTcpData(bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
+    if (this.connectionState === 'closed') return;
+    this.statsCounters.bytesReceived += bytes.length;
+    const turn = this.turns.find((t) => t.transport === 'tcp' && t.owns(from, to));
+    if (!turn) {
+      this.statsCounters.droppedUnknownSource++;
+      return;
+    }
+    const before = turn.state;
+    for (const frame of turn.deframe(bytes)) {
+      this.statsCounters.packetsReceived++;
+      try {
+        if (!this.handleFromTurn(turn, frame, now)) this.handleDatagram(frame, from, to, now);
+      } catch (e) {
+        if (!(e instanceof StunError)) throw e;
+        this.statsCounters.droppedMalformed++;
+      }
+    }
+    this.afterTurn(turn, before, now);
+  }
+
+  /** The driver's TCP connection to TURN server `from` (for socket `to`) closed or failed. */
+  handleTcpClosed(from: TransportAddress, to: TransportAddress, now: number): void {
+    for (const turn of this.turns) {
+      if (turn.transport !== 'tcp' || !turn.owns(from, to)) continue;
+      const before = turn.state;
+      turn.connectionClosed();
+      this.afterTurn(turn, before, now);
+    }
+  }
+
   /** Sends application data (DTLS records) over the selected pair. Returns false if there is none. */
   send(data: Uint8Array, now: number): boolean {
     const p = this.selected;
@@ -400,25 +435,9 @@ export class IceAgent {
 
   private handleDatagram(bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
     const kind = classifyPacket(bytes);
-    // TURN: everything the server sends to one of our sockets belongs to its client.
+    // TURN: what the server sends to one of our sockets belongs to its client.
     for (const turn of this.turns) {
-      if (!turn.owns(from, to)) continue;
-      if (kind === 'channel-data') {
-        const relayed = turn.handleChannelData(bytes);
-        if (relayed && turn.relayed) return this.handleDatagram(relayed.data, relayed.peer, turn.relayed, now);
-        this.statsCounters.droppedUnknownSource++;
-        return;
-      }
-      if (kind === 'stun') {
-        const msg = decodeStun(bytes);
-        if (msg.messageClass === StunClass.INDICATION || turn.hasTransaction(msg)) {
-          const before = turn.state;
-          const relayed = turn.handleStun(msg, now);
-          this.afterTurn(turn, before, now);
-          if (relayed && turn.relayed) this.handleDatagram(relayed.data, relayed.peer, turn.relayed, now);
-          return;
-        }
-      }
+      if (turn.transport === 'udp' && turn.owns(from, to) && this.handleFromTurn(turn, bytes, now)) return;
     }
     if (kind === 'stun') return this.handleStun(decodeStun(bytes), from, to, now);
     if (!this.validatedRemotes.has(addressKey(from))) {
@@ -427,6 +446,28 @@ export class IceAgent {
     }
     this.statsCounters.dataBytesReceived += bytes.length;
     this.events.push({ type: 'data', data: bytes, from });
+  }
+
+  /**
+   * A message from a TURN server: ChannelData, a Data indication or a response to one of its
+   * client's requests. Returns false for anything else (e.g. a Binding response to gathering).
+   */
+  private handleFromTurn(turn: TurnClient, bytes: Uint8Array, now: number): boolean {
+    const kind = classifyPacket(bytes);
+    if (kind === 'channel-data') {
+      const relayed = turn.handleChannelData(bytes);
+      if (relayed && turn.relayed) this.handleDatagram(relayed.data, relayed.peer, turn.relayed, now);
+      else this.statsCounters.droppedUnknownSource++;
+      return true;
+    }
+    if (kind !== 'stun') return false;
+    const msg = decodeStun(bytes);
+    if (msg.messageClass !== StunClass.INDICATION && !turn.hasTransaction(msg)) return false;
+    const before = turn.state;
+    const relayed = turn.handleStun(msg, now);
+    this.afterTurn(turn, before, now);
+    if (relayed && turn.relayed) this.handleDatagram(relayed.data, relayed.peer, turn.relayed, now);
+    return true;
   }
 
   private handleStun(msg: StunMessage, from: TransportAddress, to: TransportAddress, now: number): void {

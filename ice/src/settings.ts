@@ -5,8 +5,11 @@ export interface TurnServer {
   address: TransportAddress;
   username: string;
   password: string;
-  /** Only 'udp' is implemented (TURN over TCP is not). */
-  transport: 'udp';
+  /**
+   * How we reach the server: 'udp', or 'tcp' (RFC 8656 §3.2; the driver carries the stream,
+   * see `Transmit.transport` and `IceAgent.handleTcpData`). The relayed transport is UDP.
+   */
+  transport: 'udp' | 'tcp';
 }
 
 export interface IceSettings {

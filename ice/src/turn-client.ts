@@ -1,7 +1,9 @@
-// A sans-IO TURN client over UDP (RFC 8656): Allocate with long-term credentials (401 and
+// A sans-IO TURN client over UDP or TCP (RFC 8656): Allocate with long-term credentials (401 and
 // 438 nonce handling, §7.2-§7.3), Refresh (§7.4), CreatePermission (§9), ChannelBind (§12),
 // Send/Data indications (§10) and ChannelData (§12.4). One client = one allocation, talking to
-// one server from one local socket. Its datagrams go into the owner's transmit queue.
+// one server from one local socket. Its datagrams go into the owner's transmit queue. Over TCP
+// (§3.2) the relayed transport is still UDP; messages are framed on the stream (stream-framing.ts)
+// and requests are sent once (RFC 8489 §6.2.2: no retransmissions on reliable transports).
 import {
   StunAttr,
   StunClass,
@@ -15,6 +17,7 @@ import {
 } from '@tsrtc/stun';
 import { addressKey, copyAddress, type TransportAddress } from './address.js';
 import { sharedStunWriter as writer } from './messages.js';
+import { StreamDeframer, padForStream } from './stream-framing.js';
 import type { TurnServer } from './settings.js';
 import { TransactionTable, type RetransmitPolicy, type Transaction } from './transactions.js';
 
@@ -22,6 +25,11 @@ export interface Transmit {
   data: Uint8Array;
   from: TransportAddress;
   to: TransportAddress;
+  /**
+   * 'tcp': write to the driver's TCP connection from socket `from`'s interface to `to` (a TURN
+   * server; opened on first use, bytes in order). Absent: a UDP datagram.
+   */
+  transport?: 'tcp';
 }
 
 export type TurnState = 'new' | 'allocating' | 'allocated' | 'failed' | 'closed';
@@ -52,6 +60,8 @@ const PERMISSION_REFRESH_MS = 240_000;
 /** RFC 8656 §12: channel bindings last 600 s; we refresh after 540 s. */
 const CHANNEL_REFRESH_MS = 540_000;
 const MAX_AUTH_RETRIES = 3;
+/** Over TCP a request is sent once; without an answer in 10 s it fails (RFC 8489 §6.2.2 says 39.5 s). */
+const TCP_TRANSACTION_TIMEOUT_MS = 10_000;
 const CHANNEL_MIN = 0x4000;
 const CHANNEL_MAX = 0x4fff;
 
@@ -92,6 +102,8 @@ export class TurnClient {
   private readonly channels = new Map<string, Channel>();
   private readonly channelsByNumber = new Map<number, Channel>();
   private nextChannel = CHANNEL_MIN;
+  private readonly deframer: StreamDeframer | undefined;
+  private readonly policy: RetransmitPolicy;
 
   readonly stats = { requestsSent: 0, errorResponses: 0, droppedUnauthenticated: 0, dataIn: 0, dataOut: 0, queueDropped: 0 };
 
@@ -100,7 +112,29 @@ export class TurnClient {
     readonly socket: TransportAddress,
     private readonly out: { push(t: Transmit): void },
     private readonly options: TurnClientOptions,
-  ) {}
+  ) {
+    this.deframer = server.transport === 'tcp' ? new StreamDeframer() : undefined;
+    this.policy = this.deframer ? { rto: TCP_TRANSACTION_TIMEOUT_MS, rtoMax: TCP_TRANSACTION_TIMEOUT_MS, maxTransmissions: 1 } : options.retransmit;
+  }
+
+  get transport(): 'udp' | 'tcp' {
+    return this.deframer ? 'tcp' : 'udp';
+  }
+
+  /** TCP: splits received stream bytes into messages (views valid until the next call). */
+  deframe(chunk: Uint8Array): Uint8Array[] {
+    if (!this.deframer) return [];
+    const frames = this.deframer.push(chunk);
+    if (this.deframer.broken) this.fail('TCP stream carried neither STUN nor ChannelData');
+    return frames;
+  }
+
+  /** TCP: the driver's connection to the server closed or failed; the allocation is gone. */
+  connectionClosed(): void {
+    if (this.state === 'closed') return;
+    this.txs.deleteWhere(() => true);
+    this.fail('TCP connection to the TURN server closed');
+  }
 
   /** RFC 8656 §7.1: the first Allocate goes without credentials and draws a 401. */
   start(now: number): void {
@@ -183,7 +217,8 @@ export class TurnClient {
     this.stats.dataOut++;
     const ch = this.channels.get(addressKey(peer));
     if (ch?.bound) {
-      this.emit(encodeChannelData(ch.number, data));
+      const cd = encodeChannelData(ch.number, data);
+      this.emit(this.deframer ? padForStream(cd) : cd);
       return true;
     }
     if (!ch) this.bindChannel(peer, now);
@@ -216,7 +251,7 @@ export class TurnClient {
   handleTimeout(now: number): void {
     this.txs.handleTimeout(
       now,
-      () => this.options.retransmit,
+      () => this.policy,
       (tx) => this.emit(tx.request),
       (tx) => this.handleTransactionTimeout(tx.context),
     );
@@ -269,7 +304,7 @@ export class TurnClient {
   private request(req: TurnRequest, now: number): void {
     const id = this.newTransactionId();
     const bytes = this.buildRequest(req, id);
-    this.txs.add(id, bytes, this.socket, this.server.address, req, this.options.retransmit, now);
+    this.txs.add(id, bytes, this.socket, this.server.address, req, this.policy, now);
     this.stats.requestsSent++;
     this.emit(bytes);
   }
@@ -397,7 +432,8 @@ export class TurnClient {
   }
 
   private emit(data: Uint8Array): void {
-    this.out.push({ data, from: this.socket, to: this.server.address });
+    if (this.deframer) this.out.push({ data, from: this.socket, to: this.server.address, transport: 'tcp' });
+    else this.out.push({ data, from: this.socket, to: this.server.address });
   }
 
   private newTransactionId(): Uint8Array {

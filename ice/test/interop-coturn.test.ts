@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomFillSync } from 'node:crypto';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { TransportAddress } from '@tsrtc/stun';
 import { IceAgent, type IceSettings } from '../src/index.js';
 import { UdpDriver, clock } from './udp-driver.js';
@@ -47,7 +47,6 @@ if (!existsSync('/usr/bin/turnserver')) {
   const coturn = await startCoturn();
   t.teardown(() => void coturn.proc.kill('SIGTERM'));
   const server: TransportAddress = { family: 4, address: '127.0.0.1', port: coturn.port };
-  const turnServers: IceSettings['turnServers'] = [{ address: server, username: coturn.user, password: coturn.pass, transport: 'udp' }];
 
   t.test('server-reflexive gathering from coturn', async (t) => {
     // Loopback has no NAT: the mapped address equals the host candidate and adds nothing.
@@ -69,9 +68,10 @@ if (!existsSync('/usr/bin/turnserver')) {
     natted.close();
   });
 
-  t.test('two agents connect through coturn relays (relay-only policy) and exchange data', async (t) => {
-    const a = new UdpDriver(new IceAgent({ controlling: true, random, turnServers, iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
-    const b = new UdpDriver(new IceAgent({ random, turnServers, iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
+  async function relayPair(t: Test, transportA: 'udp' | 'tcp', transportB: 'udp' | 'tcp'): Promise<void> {
+    const servers = (transport: 'udp' | 'tcp'): IceSettings['turnServers'] => [{ address: server, username: coturn.user, password: coturn.pass, transport }];
+    const a = new UdpDriver(new IceAgent({ controlling: true, random, turnServers: servers(transportA), iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
+    const b = new UdpDriver(new IceAgent({ random, turnServers: servers(transportB), iceTransportPolicy: 'relay' }, clock()), createSocket('udp4'));
     a.agent.setRemoteCredentials(b.agent.localUfrag, b.agent.localPwd);
     b.agent.setRemoteCredentials(a.agent.localUfrag, a.agent.localPwd);
     for (const [x, y] of [
@@ -103,7 +103,18 @@ if (!existsSync('/usr/bin/turnserver')) {
     await a.until(() => a.received.length === 20 && b.received.length === 20, 5000, 'data through the relays');
     t.same(b.received.map((d) => d[3]), [...Array(20).keys()], 'b got a\'s 20 datagrams in order');
     t.same(a.received.map((d) => d[3]), [...Array(20).keys()].map((i) => 100 + i));
+    for (const [d, transport] of [
+      [a, transportA],
+      [b, transportB],
+    ] as const) {
+      if (transport === 'tcp') t.ok(d.tcpBytesOut > 20 * 8 && d.tcpBytesIn > 20 * 8, `TURN over TCP carried ${d.tcpBytesOut} B out, ${d.tcpBytesIn} B in`);
+      else t.equal(d.tcpBytesOut, 0, 'no TCP used');
+    }
     a.close();
     b.close();
-  });
+  }
+
+  t.test('two agents connect through coturn relays (relay-only policy) and exchange data', (t) => relayPair(t, 'udp', 'udp'));
+  t.test('TURN over TCP (RFC 8656 §3.2) to coturn on one side, UDP on the other', (t) => relayPair(t, 'tcp', 'udp'));
+  t.test('TURN over TCP on both sides', (t) => relayPair(t, 'tcp', 'tcp'));
 }

@@ -1,6 +1,7 @@
 // A real-socket driver for the agent in interop tests (node:dgram + one timer), the shape a
 // production driver has: receive → handlePacket → drain outputs → re-arm the timer.
 import type { Socket } from 'node:dgram';
+import { createConnection, type Socket as TcpSocket } from 'node:net';
 import type { TransportAddress } from '@tsrtc/stun';
 import type { IceAgent, IceEvent } from '../src/index.js';
 
@@ -12,6 +13,11 @@ export class UdpDriver {
   readonly received: Uint8Array[] = [];
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
+  /** TCP connections to TURN servers (`Transmit.transport === 'tcp'`), by server address. */
+  private readonly tcp = new Map<string, TcpSocket>();
+  /** Bytes written to / read from TURN TCP connections. */
+  tcpBytesOut = 0;
+  tcpBytesIn = 0;
   local!: TransportAddress;
 
   constructor(
@@ -37,7 +43,13 @@ export class UdpDriver {
   }
 
   drain(): void {
-    for (let tx = this.agent.pollTransmit(); tx; tx = this.agent.pollTransmit()) this.socket.send(tx.data, tx.to.port, tx.to.address);
+    for (let tx = this.agent.pollTransmit(); tx; tx = this.agent.pollTransmit()) {
+      if (tx.transport === 'tcp') {
+        this.tcpBytesOut += tx.data.length;
+        this.tcpTo(tx.to).write(tx.data.slice());
+      }
+      else this.socket.send(tx.data, tx.to.port, tx.to.address);
+    }
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
       if (e.type === 'data') this.received.push(e.data.slice());
       this.events.push(e);
@@ -56,6 +68,29 @@ export class UdpDriver {
 
   onEvent: ((e: IceEvent) => void) | undefined;
 
+  private tcpTo(server: TransportAddress): TcpSocket {
+    const key = `${server.address}|${server.port}`;
+    let conn = this.tcp.get(key);
+    if (!conn) {
+      conn = createConnection({ host: server.address, port: server.port, localAddress: this.bindAddress });
+      conn.on('data', (chunk) => {
+        this.tcpBytesIn += chunk.length;
+        this.agent.handleTcpData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length), server, this.local, clock());
+        this.drain();
+      });
+      const closed = (): void => {
+        if (this.tcp.get(key) !== conn) return;
+        this.tcp.delete(key);
+        this.agent.handleTcpClosed(server, this.local, clock());
+        this.drain();
+      };
+      conn.on('close', closed);
+      conn.on('error', closed);
+      this.tcp.set(key, conn);
+    }
+    return conn;
+  }
+
   async until(pred: () => boolean, ms: number, what: string): Promise<void> {
     const deadline = clock() + ms;
     while (!pred()) {
@@ -71,6 +106,8 @@ export class UdpDriver {
     this.agent.close(clock());
     this.drain();
     clearTimeout(this.timer);
+    for (const c of this.tcp.values()) c.end();
+    this.tcp.clear();
     this.socket.close();
   }
 }
