@@ -265,6 +265,15 @@ export class DtlsEndpoint implements HandshakeHost {
     return this.result?.suite;
   }
 
+  /**
+   * Bytes a record adds to application data: 13-byte header + explicit nonce + tag (37 for
+   * AES-GCM, 29 for ChaCha20-Poly1305; 37 until a suite is negotiated). An upper layer keeping
+   * datagrams within `mtu` sends at most `mtu - recordOverhead` bytes per `send`.
+   */
+  get recordOverhead(): number {
+    return RECORD_HEADER_LENGTH + (this.writeProtection?.overhead ?? 24);
+  }
+
   /** The retransmission timeout currently armed (ms), for tests and diagnostics. */
   get retransmitTimeout(): number {
     return this.timer.currentTimeout;

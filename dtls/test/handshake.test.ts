@@ -40,6 +40,8 @@ t.test('every suite × every group: both sides connect, agree on exporter output
       t.same(c?.remoteCertificate, sc.der, 'client saw the server certificate');
       t.same(s?.remoteCertificate, cc.der, 'server saw the client certificate');
       t.same(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 60), server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 60));
+      client.send(new Uint8Array(100), 0);
+      t.equal(drainTransmit(client)[0].length - 100, client.recordOverhead, `record overhead ${client.recordOverhead}`);
       server.send(new TextEncoder().encode('pong'), 0);
       for (const d of drainTransmit(server)) client.handleDatagram(d, 0);
       const data = drainEvents(client).find((e) => e.type === 'data');
