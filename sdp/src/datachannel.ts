@@ -50,6 +50,7 @@ export interface DataChannelAnswerOptions extends DataChannelDescriptionOptions 
 
 /** A data-channel offer: `m=application 9 UDP/DTLS/SCTP webrtc-datachannel`, BUNDLE, a=setup:actpass by default. */
 export function buildDataChannelOffer(opts: DataChannelDescriptionOptions): SessionDescription {
+  checkOptions(opts);
   const mid = opts.mid ?? '0';
   checkMid(mid);
   const media = dataChannelSection(opts, mid, opts.setup ?? 'actpass', false);
@@ -61,7 +62,9 @@ export function buildDataChannelOffer(opts: DataChannelDescriptionOptions): Sess
  * accepted, every other m= section is rejected (port 0, same mid), BUNDLE lists the accepted mid.
  */
 export function buildDataChannelAnswer(opts: DataChannelAnswerOptions): SessionDescription {
+  checkOptions(opts);
   const offer = opts.offer;
+  if (offer !== undefined && !(offer instanceof SessionDescription)) throw new SdpError('bad-argument', 'offer must be a SessionDescription (from parseSdp)');
   if (offer === undefined) {
     const mid = opts.mid ?? '0';
     checkMid(mid);
@@ -230,6 +233,10 @@ function sessionVersion(v: string | bigint | number | undefined): string {
   const s = String(v ?? 2);
   if (!/^[0-9]{1,20}$/.test(s)) throw new SdpError('bad-argument', 'sessionVersion must be a decimal number');
   return s;
+}
+
+function checkOptions(opts: unknown): void {
+  if (typeof opts !== 'object' || opts === null) throw new SdpError('bad-argument', 'options must be an object');
 }
 
 function checkMid(mid: string): void {

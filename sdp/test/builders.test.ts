@@ -221,3 +221,9 @@ t.test('addCandidate puts trickled candidates where Chromium puts them', async (
   t.strictSame(trickle.media[0].candidates.map((c) => c.type), ['host', 'srflx'], 'after the last candidate');
   t.throws(() => trickle.media[0].addCandidate({ ...c2, address: 'a\r\nb' }), { code: 'bad-argument' });
 });
+
+t.test('builders refuse non-objects and foreign offers with SdpError', async (t) => {
+  throwsSdpError(t, () => buildDataChannelOffer(undefined as never), 'bad-argument');
+  throwsSdpError(t, () => buildDataChannelAnswer({ ...chromeOffer, offer: { media: [] } as never }), 'bad-argument');
+  throwsSdpError(t, () => buildDataChannelOffer({ ...chromeOffer, fingerprints: 'x' as never }), 'bad-argument');
+});
