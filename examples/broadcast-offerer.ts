@@ -19,22 +19,20 @@
  * /candidate — so the server knows the viewer's ICE credentials and DTLS fingerprint before
  * the first connectivity check arrives.
  *
+ * One RtcEndpoint (one UDP port, ICE-lite, DTLS server) serves every viewer; the endpoint
+ * opens both channels in-band (DCEP) once a viewer is connected.
+ *
  * Run (from the repository root):
- *   node --conditions=tsrtc-source --import tsx examples/broadcast-offerer.ts [--port 8082]
+ *   node --conditions=tsrtc-source --import tsx examples/broadcast-offerer.ts [--port 8082] [--udp-port 40000]
  * then open http://localhost:8082/ in as many tabs or browsers as you like.
- * `--engine=node-datachannel` runs the same code on the node-datachannel polyfill (libdatachannel)
- * for comparison.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createHttpSignaling, SignalingError } from '@tsrtc/datachannel';
-import { loadRTCPeerConnection, type Channel, type PeerConnection } from './w3c.js';
+import { createHttpSignaling, RtcEndpoint, SignalingError, type RTCDataChannel, type RtcPeer } from '@tsrtc/datachannel';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string', default: 'tsrtc' } } });
-const port = Number(values.port ?? process.env.PORT ?? 8082);
-const RTCPeerConnection = await loadRTCPeerConnection(values.engine!);
+const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, 'udp-port': { type: 'string' } } });
 const page = readFileSync(new URL('./broadcast-offerer.html', import.meta.url));
 
 const WIDTH = 96;
@@ -42,17 +40,35 @@ const HEIGHT = 54;
 const FPS = 15;
 /** A viewer whose video channel holds more than this skips frames until it drains. */
 const MAX_VIDEO_BACKLOG = 256 * 1024;
-/** An offer not answered within this time is withdrawn. */
-const ANSWER_TIMEOUT_MS = 30_000;
+
+const endpoint = await RtcEndpoint.listen({ port: Number(values['udp-port'] ?? 0), connectTimeout: 30_000 });
 
 interface Viewer {
-  id: string;
-  pc: PeerConnection;
-  video: Channel;
-  command: Channel;
+  peer: RtcPeer;
+  video?: RTCDataChannel;
+  command?: RTCDataChannel;
   skipped: number;
 }
 const viewers = new Map<string, Viewer>();
+const shortId = (id: string) => id.slice(0, 8);
+
+endpoint.on('channel', (channel, peer) => {
+  const viewer = viewers.get(peer.id);
+  if (!viewer) return;
+  if (channel.label === 'video') viewer.video = channel;
+  if (channel.label === 'command') {
+    viewer.command = channel;
+    tellEveryone({ event: 'joined', from: shortId(peer.id) });
+  }
+});
+endpoint.on('message', (data, channel, peer) => {
+  const viewer = viewers.get(peer.id);
+  if (viewer && channel.label === 'command') onCommand(viewer, data);
+});
+endpoint.on('peer-closed', (peer) => {
+  if (!viewers.delete(peer.id)) return;
+  tellEveryone({ event: 'left', from: shortId(peer.id) });
+});
 
 // ---- the shared stream ----
 
@@ -80,6 +96,7 @@ function renderFrame(): Uint8Array {
   return out;
 }
 
+/** Fully saturated colour of `hue` degrees, lightness 1/2. */
 function hsl(hue: number): [number, number, number] {
   const f = (n: number) => {
     const k = (n + hue / 30) % 12;
@@ -88,13 +105,13 @@ function hsl(hue: number): [number, number, number] {
   return [f(0), f(8), f(4)];
 }
 
-setInterval(() => {
+const ticker = setInterval(() => {
   if (stream.paused || viewers.size === 0) return;
   stream.t += 0.08 * stream.speed;
   stream.frame++;
   const frame = renderFrame();
   for (const v of viewers.values()) {
-    if (v.video.readyState !== 'open') continue;
+    if (v.video?.readyState !== 'open') continue;
     if (v.video.bufferedAmount > MAX_VIDEO_BACKLOG) {
       v.skipped++;
       continue;
@@ -106,77 +123,54 @@ setInterval(() => {
 // ---- commands ----
 
 function tellEveryone(event: object): void {
-  const text = JSON.stringify({ ...event, viewers: [...viewers.values()].filter((v) => v.command.readyState === 'open').length });
-  for (const v of viewers.values()) if (v.command.readyState === 'open') v.command.send(text);
+  const open = [...viewers.values()].filter((v) => v.command?.readyState === 'open');
+  const text = JSON.stringify({ ...event, viewers: open.length });
+  for (const v of open) v.command!.send(text);
 }
 
-function onCommand(viewer: Viewer, data: unknown): void {
+function onCommand(viewer: Viewer, data: string | Uint8Array): void {
   let m: { cmd?: unknown; value?: unknown };
   try {
-    m = JSON.parse(String(data));
+    m = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
   } catch {
-    viewer.command.send(JSON.stringify({ event: 'error', message: 'commands are JSON' }));
+    viewer.command?.send(JSON.stringify({ event: 'error', message: 'commands are JSON' }));
     return;
   }
   if (m.cmd === 'color' && typeof m.value === 'number' && m.value >= 0 && m.value < 360) stream.hue = m.value;
   else if (m.cmd === 'speed' && typeof m.value === 'number' && m.value >= 0.25 && m.value <= 4) stream.speed = m.value;
   else if (m.cmd === 'pause') stream.paused = !stream.paused;
   else {
-    viewer.command.send(JSON.stringify({ event: 'error', message: `unknown or bad command ${JSON.stringify(m.cmd)}` }));
+    viewer.command?.send(JSON.stringify({ event: 'error', message: `unknown or bad command ${JSON.stringify(m.cmd)}` }));
     return;
   }
-  tellEveryone({ event: 'command', from: viewer.id, cmd: m.cmd, value: m.value, state: { hue: stream.hue, speed: stream.speed, paused: stream.paused } });
+  const state = { hue: stream.hue, speed: stream.speed, paused: stream.paused };
+  tellEveryone({ event: 'command', from: shortId(viewer.peer.id), cmd: m.cmd, value: m.value, state });
 }
 
 // ---- signaling: the server offers ----
 
-const signaling = createHttpSignaling({
-  async createOffer(_options, { id }) {
-    const pc = new RTCPeerConnection();
-    const video = pc.createDataChannel('video', { ordered: false, maxRetransmits: 0 });
-    const command = pc.createDataChannel('command');
-    video.binaryType = 'arraybuffer';
-    const viewer: Viewer = { id: id.slice(0, 8), pc, video, command, skipped: 0 };
-    viewers.set(id, viewer);
-    command.onopen = () => tellEveryone({ event: 'joined', from: viewer.id });
-    command.onmessage = ({ data }) => onCommand(viewer, data);
-    pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed' || pc.connectionState === 'closed' || pc.connectionState === 'disconnected') drop(id);
-    };
-    setTimeout(() => {
-      if (pc.connectionState === 'new') drop(id);
-    }, ANSWER_TIMEOUT_MS).unref();
-    await pc.setLocalDescription(await pc.createOffer());
-    await gatheringComplete(pc);
-    return pc.localDescription!.sdp;
-  },
-  async applyAnswer(id, sdp) {
-    const viewer = viewers.get(id);
-    if (!viewer) throw new SignalingError(404, 'unknown-session', `no pending offer ${id}`);
-    await viewer.pc.setRemoteDescription({ type: 'answer', sdp });
-  },
-  async addCandidate(id, candidate) {
-    const viewer = viewers.get(id);
-    if (!viewer) throw new SignalingError(404, 'unknown-session', `no session ${id}`);
-    if (candidate.candidate !== '') await viewer.pc.addIceCandidate(candidate);
-  },
-  close: (id) => drop(id),
-});
-
-function drop(id: string): void {
+const known = (id: string): Viewer => {
   const viewer = viewers.get(id);
-  if (!viewer) return;
-  viewers.delete(id);
-  viewer.pc.close();
-  tellEveryone({ event: 'left', from: viewer.id });
-}
+  if (!viewer) throw new SignalingError(404, 'unknown-session', `no session ${id}`);
+  return viewer;
+};
 
-function gatheringComplete(pc: PeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-  });
-}
+const signaling = createHttpSignaling({
+  createOffer(_options, { id }) {
+    const { sdp, peer } = endpoint.createOffer({
+      id,
+      channels: [
+        { label: 'video', ordered: false, maxRetransmits: 0 },
+        { label: 'command' },
+      ],
+    });
+    viewers.set(peer.id, { peer, skipped: 0 });
+    return { sdp, id: peer.id };
+  },
+  applyAnswer: (id, sdp) => endpoint.applyAnswer(known(id).peer.id, sdp),
+  addCandidate: (id, c) => endpoint.addIceCandidate(known(id).peer.id, c.candidate),
+  close: (id) => known(id).peer.close('closed by the viewer'),
+});
 
 const http = createServer((req, res) =>
   signaling(req, res, () => {
@@ -184,19 +178,25 @@ const http = createServer((req, res) =>
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(page);
     } else if (req.method === 'GET' && req.url === '/stats') {
+      const list = [...viewers.values()].map((v) => ({ id: shortId(v.peer.id), state: v.peer.connectionState, skipped: v.skipped }));
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ frame: stream.frame, viewers: [...viewers.values()].map((v) => ({ id: v.id, state: v.pc.connectionState, skipped: v.skipped })) }));
+      res.end(JSON.stringify({ frame: stream.frame, viewers: list }));
     } else {
       res.writeHead(404);
       res.end();
     }
   }),
 );
-http.listen(port, values.host, () => console.log(`broadcast example: http://localhost:${(http.address() as AddressInfo).port}/`));
-const stop = () => {
-  for (const id of [...viewers.keys()]) drop(id);
-  http.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
+http.listen(Number(values.port ?? process.env.PORT ?? 8082), values.host, () => {
+  console.log(`broadcast example: http://localhost:${(http.address() as AddressInfo).port}/ (UDP port ${endpoint.port})`);
+});
+
+const stop = async () => {
+  clearInterval(ticker);
+  http.closeAllConnections();
+  http.close();
+  await endpoint.close();
+  process.exit(0);
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

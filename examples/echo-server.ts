@@ -1,10 +1,10 @@
 /**
  * The smallest useful tsrtc server: an echo endpoint behind WHIP-style HTTP signaling.
- * Every message on every data channel a client opens comes straight back (text as text,
- * binary as binary).
+ * One UDP port serves every peer (RtcEndpoint: ICE-lite, DTLS server). Every message on
+ * every data channel a client opens comes straight back (text as text, binary as binary).
  *
  * Run (from the repository root):
- *   node --conditions=tsrtc-source --import tsx examples/echo-server.ts [--port 8083]   (or PORT=…)
+ *   node --conditions=tsrtc-source --import tsx examples/echo-server.ts [--port 8083] [--udp-port 40000]
  *
  * Then any WebRTC peer can connect, non-trickle: gather all candidates, then
  *   POST /offer   {"type":"offer","sdp":"…"}  → 201 {"type":"answer","sdp":"…","id":"…"}
@@ -20,49 +20,28 @@
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startHttpSignalingServer } from '@tsrtc/datachannel';
-import { loadRTCPeerConnection, type Channel, type PeerConnection } from './w3c.js';
+import { RtcEndpoint, startHttpSignalingServer } from '@tsrtc/datachannel';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string', default: 'tsrtc' } } });
-const RTCPeerConnection = await loadRTCPeerConnection(values.engine!);
-const peers = new Map<string, PeerConnection>();
+const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, 'udp-port': { type: 'string' } } });
 
-function echo(channel: Channel): void {
-  channel.binaryType = 'arraybuffer';
-  channel.onmessage = ({ data }) => channel.send(data as string | ArrayBuffer);
-}
+const endpoint = await RtcEndpoint.listen({ port: Number(values['udp-port'] ?? 0) });
+endpoint.on('message', (data, channel) => channel.send(data));
+endpoint.on('peer', (peer) => console.log(`peer ${peer.id} connected from ${peer.remoteAddress?.address}`));
+endpoint.on('peer-closed', (peer, reason) => console.log(`peer ${peer.id} closed: ${reason}`));
 
-const server = await startHttpSignalingServer({
+const http = await startHttpSignalingServer({
   port: Number(values.port ?? process.env.PORT ?? 8083),
   host: values.host ?? '0.0.0.0',
   allowOrigin: '*',
-  async accept(offerSdp, { id }) {
-    const pc = new RTCPeerConnection();
-    peers.set(id, pc);
-    pc.ondatachannel = ({ channel }) => echo(channel);
-    pc.onconnectionstatechange = () => {
-      if (['failed', 'closed', 'disconnected'].includes(pc.connectionState)) {
-        pc.close();
-        peers.delete(id);
-      }
-    };
-    await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-    await pc.setLocalDescription(await pc.createAnswer());
-    if (pc.iceGatheringState !== 'complete') {
-      await new Promise<void>((resolve) => (pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve()));
-    }
-    return pc.localDescription!.sdp;
-  },
-  close(id) {
-    peers.get(id)?.close();
-    peers.delete(id);
-  },
+  accept: (offerSdp, { id }) => endpoint.accept(offerSdp, { id }).sdp,
+  close: (id) => endpoint.peer(id)?.close(),
 });
-console.log(`echo server: http://localhost:${(server.server.address() as AddressInfo).port}/offer`);
+console.log(`echo server: http://localhost:${(http.server.address() as AddressInfo).port}/offer (UDP port ${endpoint.port})`);
 
-const stop = () => {
-  for (const pc of peers.values()) pc.close();
-  server.close().then(() => process.exit(0));
+const stop = async () => {
+  await http.close();
+  await endpoint.close();
+  process.exit(0);
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
