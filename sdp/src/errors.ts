@@ -28,8 +28,6 @@ export type SdpErrorCode =
   | 'bad-media'
   /** The c= line is not `<nettype> <addrtype> <address>` (RFC 8866 §5.7). */
   | 'bad-connection'
-  /** A number that is empty, not decimal, or out of range. */
-  | 'bad-number'
   /** An a=candidate value that does not follow RFC 8839 §5.1. */
   | 'bad-candidate'
   /** An a=fingerprint value that does not follow RFC 8122 §5. */
