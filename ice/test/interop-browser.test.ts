@@ -7,14 +7,13 @@ import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { randomFillSync } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { parseCandidate, writeCandidate, type Candidate } from '@tsrtc/sdp';
 import { IceAgent, type IceSettings } from '../src/index.js';
+import { description, remoteParams } from './describe.js';
 import { UdpDriver, clock } from './udp-driver.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const random = (out: Uint8Array): void => void randomFillSync(out);
-const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
 const IFACE = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
@@ -45,42 +44,6 @@ const PAGE_SCRIPT = `globalThis.__ice = {
 };`;
 
 type Call = <T>(method: string, ...args: unknown[]) => Promise<T>;
-
-function description(agent: IceAgent, setup: string): string {
-  return (
-    [
-      'v=0',
-      'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-      's=-',
-      't=0 0',
-      ...(agent.lite ? ['a=ice-lite'] : []),
-      'a=group:BUNDLE 0',
-      'a=msid-semantic: WMS',
-      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-      'c=IN IP4 0.0.0.0',
-      `a=ice-ufrag:${agent.localUfrag}`,
-      `a=ice-pwd:${agent.localPwd}`,
-      `a=fingerprint:sha-256 ${FINGERPRINT}`,
-      `a=setup:${setup}`,
-      'a=mid:0',
-      'a=sctp-port:5000',
-      'a=max-message-size:262144',
-      ...agent.localCandidates().map((c) => 'a=' + writeCandidate({ ...c, ufrag: undefined })),
-      'a=end-of-candidates',
-    ].join('\r\n') + '\r\n'
-  );
-}
-
-function remoteParams(sdp: string): { ufrag: string; pwd: string; candidates: Candidate[] } {
-  return {
-    ufrag: /a=ice-ufrag:(\S+)/.exec(sdp)![1],
-    pwd: /a=ice-pwd:(\S+)/.exec(sdp)![1],
-    candidates: sdp
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith('a=candidate:'))
-      .map((l) => parseCandidate(l)),
-  };
-}
 
 async function ourAgent(settings: Partial<IceSettings>): Promise<UdpDriver> {
   const d = new UdpDriver(new IceAgent({ random, ...settings }, clock()), createSocket('udp4'), undefined, IFACE);
