@@ -39,3 +39,19 @@ t.test('browser-to-browser room via the WebSocket signaling server', { skip: bro
   await pages[0]!.waitForFunction((gone) => document.getElementById('log').textContent!.includes(`${gone} left`), ids[2], { timeout: 10_000 });
   t.equal(await pages[0]!.locator('#peers li').count(), 1, 'the peer that left is gone from the list');
 });
+
+t.test('a tsrtc peer (--bot) in a browser room: Chromium connects to it and gets echoes', { skip: browserMissing() }, async (t) => {
+  const example = await startExample('room.ts', ['--bot', 'bots']);
+  t.teardown(() => example.stop());
+  t.match(example.url, /#bots$/);
+  const browser = await launchChromium();
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(example.url);
+  await page.waitForFunction(() => document.querySelectorAll('#peers li.open').length === 1, null, { timeout: 30_000 });
+  t.match(await page.textContent('#peers'), /^tsrtc-bot · open$/, 'the browser offered to the bot already in the room');
+  await page.fill('#text', 'hi bot');
+  await page.press('#text', 'Enter');
+  await page.waitForFunction(() => document.getElementById('log').textContent!.includes('tsrtc-bot: echo: hi bot'), null, { timeout: 10_000 });
+  t.match(await page.textContent('#log'), 'tsrtc-bot: echo: hi bot');
+});
