@@ -974,8 +974,9 @@ export class SctpAssociation {
 
   private abandon(m: OutMessage): void {
     if (!m.abandoned) this.st.abandonedMessages++;
-    this.sendQueue.discardRest(m);
+    if (this.sendQueue.discardRest(m)) this.rtxq.addAbandonedEnd(m);
     if (this.rtxq.abandon(m)) this.forwardTsnPending = true;
+    if (this.t3 === undefined) this.t3 = this.now + this.rto.rto; // until the FORWARD-TSN is acked
   }
 
   // ---- stream reset (RFC 6525) ----

@@ -141,3 +141,26 @@ t.test('send queue: round-robin by whole message, fragments are views, buffered 
   t.equal(sq.next(1200, 10), undefined);
   t.equal(sq.totalBuffered, 0);
 });
+
+t.test('abandoning a partially sent message gives its unsent end a TSN, so FORWARD-TSN can skip it (dcSCTP)', async (t) => {
+  const sq = new SendQueue();
+  const q = new RetransmissionQueue(500);
+  const m = msg(6, 5000, { maxRetransmits: 0 });
+  sq.enqueue(m);
+  for (let i = 0; i < 2; i++) {
+    const got = sq.next(1200, 0)!;
+    const c = q.add(got, sq.fragmentPayload, sq.fragmentFlags, 0);
+    if (got.firstTsn < 0) got.firstTsn = c.tsn;
+    got.lastTsn = c.tsn;
+  }
+  // both fragments reached the peer (cumulative ack 501): only the unsent rest is left
+  t.equal(sq.discardRest(m), true, 'partially sent');
+  q.handleSack(501, new Int32Array(0), 0);
+  q.addAbandonedEnd(m);
+  t.ok(q.abandon(m), 'the ack point moves past the placeholder');
+  t.equal(q.advancedPeerAckPoint, 502);
+  t.same(q.forwardTsnStreams(), [{ streamId: 6, ssn: m.ssn }]);
+  t.equal(sq.totalBuffered, 0, 'the rest left the buffer');
+  t.equal(sq.next(1200, 0), undefined);
+  t.equal(sq.discardRest(msg(7, 10)), false, 'a message never started needs no placeholder');
+});

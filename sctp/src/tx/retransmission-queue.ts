@@ -66,6 +66,30 @@ export class RetransmissionQueue {
     return c;
   }
 
+  /**
+   * A TSN for the never-sent end of a partially sent, abandoned message (as dcSCTP does): the
+   * receiver may hold all the fragments sent so far, so without a TSN beyond them the
+   * FORWARD-TSN could not tell it to drop the incomplete message.
+   */
+  addAbandonedEnd(msg: OutMessage): void {
+    const c: SentChunk = {
+      tsn: this.nextTsn++,
+      msg,
+      payload: new Uint8Array(0),
+      flags: (msg.unordered ? 4 : 0) | 1,
+      sentAt: 0,
+      transmissions: 0,
+      acked: false,
+      abandoned: true,
+      markedForRetransmit: false,
+      inFlight: false,
+      missIndications: 0,
+      fastRetransmitted: false,
+    };
+    this.q.push(c);
+    msg.lastTsn = c.tsn;
+  }
+
   get(tsn: number): SentChunk | undefined {
     return this.q[this.head + (tsn - this.cumulativeTsnAck - 1)];
   }

@@ -191,14 +191,18 @@ export class SendQueue {
     return 0;
   }
 
-  /** PR-SCTP: stop sending the rest of an abandoned message. */
-  discardRest(m: OutMessage): void {
+  /**
+   * PR-SCTP: stop sending the rest of an abandoned message. Returns true when some of it had
+   * been sent and some not (the receiver holds a message without its end).
+   */
+  discardRest(m: OutMessage): boolean {
     m.abandoned = true;
     const rest = m.data.length - m.offset;
-    if (rest > 0) {
-      m.offset = m.data.length;
-      this.consumed(this.stream(m.streamId), rest);
-    }
     if (this.current === m) this.current = undefined;
+    if (rest <= 0) return false;
+    const partial = m.offset > 0;
+    m.offset = m.data.length;
+    this.consumed(this.stream(m.streamId), rest);
+    return partial;
   }
 }
