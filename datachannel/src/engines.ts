@@ -62,7 +62,9 @@ export interface IceAgentSettingsPort {
 
 export interface IceAgentPort {
   addLocalAddress(address: TransportAddress, now: number): void;
-  setRemoteCredentials(ufrag: string, pwd: string): void;
+  setRemoteCredentials(ufrag: string, pwd: string, now?: number): void;
+  /** ICE restart (RFC 8445 §9) with new local credentials */
+  restart(now: number, credentials?: { ufrag: string; pwd: string }): void;
   addRemoteCandidate(candidate: IceCandidateFields | null, now: number): void;
   handlePacket(bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void;
   send(data: Uint8Array, now: number): void;

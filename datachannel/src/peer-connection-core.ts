@@ -88,8 +88,11 @@ export class PeerConnectionCore {
   readonly settings: Required<Omit<PeerConnectionCoreSettings, 'stunServers' | 'turnServers' | 'dataChannels'>> &
     Pick<PeerConnectionCoreSettings, 'stunServers' | 'turnServers' | 'dataChannels'>;
   readonly channels: DataChannelManager;
-  readonly localUfrag: string;
-  readonly localPwd: string;
+  /** our ICE credentials (new ones after an ICE restart, RFC 8445 §9) */
+  localUfrag: string;
+  localPwd: string;
+  /** credentials of a pending ICE restart: written into the next offer/answer, applied by setLocalDescription */
+  private pendingCredentials: { ufrag: string; pwd: string } | undefined;
 
   signalingState: RTCSignalingState = 'stable';
   iceConnectionState: RTCIceConnectionState = 'new';
@@ -162,7 +165,7 @@ export class PeerConnectionCore {
     if (this.signalingState !== 'have-remote-offer' || this.remote === undefined) {
       throw new DataChannelError('invalid-state', `createAnswer needs a remote offer (signaling state is ${this.signalingState})`);
     }
-    return this.describe('answer', this.answerSetupFor(this.remote.setup));
+    return this.describe('answer', this.setupFor('answer'));
   }
 
   /**
@@ -176,15 +179,16 @@ export class PeerConnectionCore {
       if (this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer') {
         throw new DataChannelError('invalid-state', `cannot set a local offer in signaling state ${this.signalingState}`);
       }
-      if (this.localType === undefined) this.localSetup = 'actpass';
+      this.localSetup = 'actpass';
       this.pendingLocalType = 'offer';
       this.signalingState = 'have-local-offer';
+      this.applyPendingCredentials(now);
       this.ensureIce(true);
     } else {
       if (this.signalingState !== 'have-remote-offer' || this.remote === undefined) {
         throw new DataChannelError('invalid-state', `cannot set a local answer in signaling state ${this.signalingState}`);
       }
-      if (this.localType === undefined) this.localSetup = this.answerSetupFor(this.remote.setup);
+      this.localSetup = this.setupFor('answer');
       this.pendingLocalType = 'answer';
       this.signalingState = 'stable';
       this.ensureIce(false);
@@ -206,9 +210,8 @@ export class PeerConnectionCore {
       throw new DataChannelError('invalid-state', `cannot set a remote answer in signaling state ${this.signalingState}`);
     }
     const info = readRemoteDescription(sdp, this.settings.engines.parseCandidate);
-    if (this.remote !== undefined && (info.iceUfrag !== this.remote.iceUfrag || info.icePwd !== this.remote.icePwd)) {
-      throw new DataChannelError('unsupported', 'ICE restart (new remote ufrag/pwd) is not supported');
-    }
+    // RFC 8445 §9 / RFC 8839 §4.4.1.1.1: new remote credentials = the peer restarts ICE
+    const remoteRestart = this.remote !== undefined && (info.iceUfrag !== this.remote.iceUfrag || info.icePwd !== this.remote.icePwd);
     if (type === 'answer' && info.setup === 'actpass') {
       throw new DataChannelError('bad-sdp', 'an answer must not use a=setup:actpass (RFC 8842 §5.3)');
     }
@@ -228,7 +231,12 @@ export class PeerConnectionCore {
     this.channels.remoteMaxMessageSize = info.maxMessageSize;
     if (this.sctp !== undefined) this.sctp.remoteMaxMessageSize = info.maxMessageSize;
     const ice = this.ice!;
-    if (first) ice.setRemoteCredentials(info.iceUfrag, info.icePwd);
+    if (remoteRestart && type === 'offer') {
+      // the answerer restarts too: new local credentials before the new remote ones
+      this.pendingCredentials ??= this.newCredentials();
+      this.applyPendingCredentials(now);
+    }
+    if (first || remoteRestart || type === 'answer') ice.setRemoteCredentials(info.iceUfrag, info.icePwd, now);
     for (const c of info.candidates) this.addRemoteCandidate(c, now);
     if (info.endOfCandidates) this.addRemoteCandidate(null, now);
     if (this.signalingState === 'stable') this.negotiated(now);
@@ -249,6 +257,33 @@ export class PeerConnectionCore {
     }
     this.ice.addRemoteCandidate(candidate, now);
     this.pump(now);
+  }
+
+  /**
+   * W3C restartIce(): the next offer carries new ICE credentials (RFC 8445 §9); the connection
+   * keeps using the selected pair until the new checks select one.
+   */
+  restartIce(): void {
+    if (this.closed) return;
+    this.pendingCredentials ??= this.newCredentials();
+  }
+
+  private newCredentials(): { ufrag: string; pwd: string } {
+    return { ufrag: this.randomIceString(8), pwd: this.randomIceString(24) };
+  }
+
+  /** Adopt the pending credentials: restart the agent, gather (announce) the candidates again. */
+  private applyPendingCredentials(now: number): void {
+    const creds = this.pendingCredentials;
+    if (creds === undefined) return;
+    this.pendingCredentials = undefined;
+    this.localUfrag = creds.ufrag;
+    this.localPwd = creds.pwd;
+    this.sessionVersion++;
+    if (this.ice === undefined) return; // the agent will be created with them
+    this.localCandidateText.length = 0;
+    this.localCandidateList.length = 0;
+    this.ice.restart(now, creds);
   }
 
   /** Our current description with the candidates gathered so far (W3C `localDescription`). */
@@ -440,6 +475,16 @@ export class PeerConnectionCore {
     if (this.closed) throw new DataChannelError('invalid-state', `${what} on a closed peer connection`);
   }
 
+  /**
+   * a=setup of our next description. Offers say actpass; answers take the role already
+   * negotiated (RFC 8842 §5.5: no DTLS role change without a new association), else choose.
+   */
+  private setupFor(type: 'offer' | 'answer'): SetupRole {
+    if (type === 'offer') return 'actpass';
+    if (this.dtlsRole !== undefined) return this.dtlsRole === 'client' ? 'active' : 'passive';
+    return this.answerSetupFor(this.remote?.setup);
+  }
+
   private answerSetupFor(remoteSetup: SetupRole | undefined): SetupRole {
     // RFC 8842 §5.3 / RFC 4145 §4: active ↔ passive; actpass lets us choose.
     if (remoteSetup === 'active') return 'passive';
@@ -454,8 +499,8 @@ export class PeerConnectionCore {
       type,
       sessionId: this.sessionId,
       sessionVersion: this.sessionVersion,
-      iceUfrag: this.localUfrag,
-      icePwd: this.localPwd,
+      iceUfrag: withCandidates ? this.localUfrag : (this.pendingCredentials?.ufrag ?? this.localUfrag),
+      icePwd: withCandidates ? this.localPwd : (this.pendingCredentials?.pwd ?? this.localPwd),
       iceLite: this.settings.iceLite,
       fingerprints: [fingerprint],
       setup,

@@ -89,3 +89,35 @@ t.test('signaling misuse gives typed errors', (t) => {
   t.throws(() => a.core.createOffer(), { code: 'invalid-state' });
   t.end();
 });
+
+t.test('ICE restart (RFC 8445 §9): new credentials both sides, data keeps flowing', (t) => {
+  const sim = new Sim();
+  const a = sim.add('10.0.0.1', 1000, {}, 11);
+  const b = sim.add('10.0.0.2', 2000, {}, 12);
+  const ch = a.core.createDataChannel({ label: 'r' }, sim.now);
+  negotiate(sim, a, b);
+  t.ok(sim.run(() => ofType(b, 'open').length === 1));
+  const [ua, ub] = [a.core.localUfrag, b.core.localUfrag];
+  a.core.restartIce();
+  const offer = a.core.createOffer();
+  t.notMatch(offer, new RegExp(`a=ice-ufrag:${ua.replace(/[+/]/g, '\\$&')}\\r`), 'the offer has a new ufrag');
+  a.core.setLocalDescription('offer', sim.now);
+  t.not(a.core.localUfrag, ua);
+  a.core.handleTimeout(sim.now);
+  b.core.setRemoteDescription('offer', a.core.localDescription()!.sdp, sim.now);
+  b.core.createAnswer();
+  b.core.setLocalDescription('answer', sim.now);
+  b.core.handleTimeout(sim.now);
+  t.not(b.core.localUfrag, ub, 'the answerer restarts too');
+  a.core.setRemoteDescription('answer', b.core.localDescription()!.sdp, sim.now);
+  const before = ofType(b, 'message').length;
+  a.core.sendOnChannel(ch, new TextEncoder().encode('after restart'), false, sim.now);
+  t.ok(sim.run(() => ofType(b, 'message').length === before + 1), 'message delivered');
+  // and after the new checks settle, still connected and still delivering
+  sim.run(() => false, 3000);
+  t.equal(a.core.connectionState, 'connected');
+  t.equal(b.core.connectionState, 'connected');
+  a.core.sendOnChannel(ch, new TextEncoder().encode('later'), false, sim.now);
+  t.ok(sim.run(() => ofType(b, 'message').length === before + 2));
+  t.end();
+});

@@ -97,3 +97,41 @@ for (const [name, load] of peers) {
     await exercise(t, name, await load(), false);
   });
 }
+
+t.test('ICE restart with libwebrtc, started by either side', async (t) => {
+  const Wrtc = ((await import('@roamhq/wrtc')) as any).default.RTCPeerConnection;
+  for (const tsRestarts of [true, false]) {
+    const ts = new TsPeerConnection({ tsrtc: { addresses: ['127.0.0.1'] } });
+    const other: AnyPc = new Wrtc({ iceServers: [] });
+    try {
+      const dc = ts.createDataChannel('r');
+      const incoming = waitFor(other, 'datachannel');
+      await connect(ts, other);
+      const remote = (await incoming).channel;
+      if (dc.readyState !== 'open') await waitFor(dc, 'open');
+      const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)![1];
+      const [before1, before2] = [ufrag(ts.localDescription!.sdp), ufrag(other.localDescription.sdp)];
+      if (tsRestarts) {
+        ts.restartIce();
+        await connect(ts, other);
+      } else {
+        other.restartIce?.();
+        const offer = await other.createOffer({ iceRestart: true });
+        await other.setLocalDescription(offer);
+        await ts.setRemoteDescription({ type: 'offer', sdp: other.localDescription.sdp });
+        await ts.setLocalDescription();
+        await other.setRemoteDescription({ type: 'answer', sdp: ts.localDescription!.sdp });
+      }
+      t.not(ufrag(ts.localDescription!.sdp), before1, `${tsRestarts ? 'tsrtc' : 'libwebrtc'} restarts: tsrtc has a new ufrag`);
+      t.not(ufrag(other.localDescription.sdp), before2, 'libwebrtc has a new ufrag');
+      await new Promise((r) => setTimeout(r, 500));
+      const m = waitFor(remote, 'message');
+      dc.send('after restart');
+      t.equal((await m).data, 'after restart', 'data flows after the restart');
+      t.equal(ts.connectionState, 'connected');
+    } finally {
+      ts.close();
+      other.close();
+    }
+  }
+});

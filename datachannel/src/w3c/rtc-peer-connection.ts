@@ -362,8 +362,13 @@ export class RTCPeerConnection extends EventTarget {
     });
   }
 
+  /** The next offer restarts ICE (new credentials); fires negotiationneeded. */
   restartIce(): void {
-    // ICE restart is not implemented; W3C allows it to be a no-op until the next offer
+    if (this.#closed) return;
+    this.#core.restartIce();
+    queueMicrotask(() => {
+      if (!this.#closed && this.#core.signalingState === 'stable') this.dispatchEvent(new Event('negotiationneeded'));
+    });
   }
 
   // ---- data channels ----
