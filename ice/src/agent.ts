@@ -14,7 +14,7 @@ import {
   type StunMessage,
 } from '@tsrtc/stun';
 import type { Candidate } from '@tsrtc/sdp';
-import { addressKey, copyAddress, sameAddress, type TransportAddress } from './address.js';
+import { addressKey, copyAddress, ipFamily, sameAddress, type TransportAddress } from './address.js';
 import {
   TYPE_PREFERENCE,
   candidatePriority,
@@ -158,8 +158,11 @@ export class IceAgent {
   }
 
   stats(): IceStats & { pairs: { local: string; remote: string; state: string; nominated: boolean; rtt: number | undefined }[] } {
+    let turnRequestsSent = 0;
+    for (const t of this.turns) turnRequestsSent += t.stats.requestsSent;
     return {
       ...this.statsCounters,
+      turnRequestsSent,
       pairs: this.checklist.pairs.map((p) => ({
         local: `${p.local.type} ${p.local.address.address}:${p.local.address.port}`,
         remote: `${p.remote.type} ${p.remote.address.address}:${p.remote.address.port}`,
@@ -213,7 +216,6 @@ export class IceAgent {
         });
         this.turns.push(turn);
         turn.start(now);
-        this.statsCounters.turnRequestsSent++;
       }
     }
     this.gatherCheckAt = now;
@@ -256,7 +258,7 @@ export class IceAgent {
     }
     if (input.kind === 'hostname') {
       const resolved = input.hostname.endsWith('.local') ? this.settings.mdnsResolver?.(input.hostname) : undefined;
-      if (resolved === undefined) {
+      if (resolved === undefined || ipFamily(resolved) === undefined) {
         this.holdHostname(input.hostname, candidate);
         return false;
       }
@@ -270,6 +272,7 @@ export class IceAgent {
     const held = this.pendingHostnames.get(hostname.toLowerCase());
     if (!held) return;
     this.pendingHostnames.delete(hostname.toLowerCase());
+    if (ipFamily(address) === undefined) throw new IceError('bad-address', `"${address}" is not an IP address`);
     for (const c of held) this.addRemoteCandidate({ ...c, address }, now);
   }
 
@@ -393,10 +396,10 @@ export class IceAgent {
     }
     if (!this.settings.lite && this.remoteKey && now >= this.nextCheckAt) {
       const pair = this.checklist.next();
-      if (pair) {
-        this.sendCheck(pair, now, pair.useCandidate, false);
-        this.nextCheckAt = now + this.settings.ta;
-      }
+      if (pair) this.sendCheck(pair, now, pair.useCandidate, false);
+      // After a check, or when nothing is sendable yet (frozen pairs behind an in-progress one),
+      // the next look is one Ta later; an idle checklist lets a new triggered check go at once.
+      if (pair || this.checklist.hasWork()) this.nextCheckAt = now + this.settings.ta;
     }
     this.maybeNominate(now);
     this.consent(now);

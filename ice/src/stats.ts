@@ -27,6 +27,7 @@ export interface IceStats {
   /** Binding responses from STUN servers (each gives a mapped address; a srflx candidate when it is new). */
   stunServerResponses: number;
   relayCandidates: number;
+  /** Requests (Allocate, Refresh, CreatePermission, ChannelBind) sent by the TURN clients. */
   turnRequestsSent: number;
   turnFailures: number;
   roleConflicts: number;
