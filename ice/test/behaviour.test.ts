@@ -181,3 +181,23 @@ t.test('a trickled candidate of another ufrag (older generation) is ignored', as
   t.equal(agent.remoteCandidates().length, 2);
   t.equal(agent.stats().remoteCandidatesIgnored, 1);
 });
+
+t.test('pacing: frozen pairs behind an in-progress pair do not make the deadline spin', async (t) => {
+  const agent = new IceAgent({ controlling: true, random: (o) => o.fill(1) }, 0);
+  agent.addLocalAddress(v4('198.51.100.1', 5000), 0);
+  agent.setRemoteCredentials('remo', 'abcdefghijklmnopqrstuvwxyz');
+  // Same remote foundation: the second pair starts Frozen behind the first.
+  for (const port of [1, 2, 3]) agent.addRemoteCandidate({ foundation: 'F', component: 1, transport: 'udp', priority: 100 - port, address: '203.0.113.1', port, type: 'host' }, 0);
+  let calls = 0;
+  let sent = 0;
+  let now = 0;
+  for (let d = agent.nextDeadline(); d !== undefined && d < 20_000 && calls < 100_000; d = agent.nextDeadline()) {
+    now = Math.max(now, d);
+    agent.handleTimeout(now);
+    calls++;
+    while (agent.pollTransmit()) sent++; // nothing ever answers
+  }
+  t.ok(calls < 2000, `${calls} timer calls in 20 s of virtual time`);
+  t.equal(agent.stats().pairs.filter((p) => p.state === 'failed').length, 3, 'each pair was checked in turn and failed');
+  t.equal(sent, 3 * 7, 'seven transmissions per pair');
+});
