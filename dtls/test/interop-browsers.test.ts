@@ -1,9 +1,6 @@
-import { randomFillSync } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import { DtlsEndpoint, generateCertificate, isDtlsRecord, type DtlsEvent } from '@tsrtc/dtls';
-import { bindingSuccess, hasUseCandidate, isStunBindingRequest, liteAnswer } from './ice-lite-responder.js';
+import { isSctpInit, liteDtlsSession } from './lite-dtls-session.js';
 
 /**
  * DTLS against real browsers (headless Chromium via playwright-core, Firefox ESR via
@@ -28,95 +25,44 @@ const puppeteer = await import('puppeteer-core').catch(() => undefined);
 type Evaluate = <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
 
 async function dtlsWithBrowser(t: Test, evaluate: Evaluate, version: string, role: 'client' | 'server'): Promise<void> {
-      const offer = await evaluate(async () => {
-        const g = globalThis as any;
-        g.pc?.close();
-        const pc = new g.RTCPeerConnection();
-        g.pc = pc;
-        pc.createDataChannel('dtls-test');
-        await pc.setLocalDescription(await pc.createOffer());
-        return pc.localDescription.sdp as string;
-      }, undefined);
-      const ufrag = /a=ice-ufrag:(\S+)/.exec(offer)![1];
-      const mid = /a=mid:(\S+)/.exec(offer)![1];
-      const fp = /a=fingerprint:(\S+) (\S+)/.exec(offer)!;
-      const certificate = generateCertificate({ now: Date.now() });
-      const socket = createSocket('udp4');
-      await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-      const port = socket.address().port;
-      const icePwd = 'tsrtcdtlsinteroppassword';
-      const t0 = performance.now();
-      const now = () => performance.now() - t0;
-      const dtls = new DtlsEndpoint({ role, certificate, remoteFingerprints: [{ algorithm: fp[1], value: fp[2] }], random: (b) => void randomFillSync(b) }, now());
-      const events: DtlsEvent[] = [];
-      let remote: { address: string; port: number } | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const flush = () => {
-        for (let d = dtls.pollTransmit(); d !== undefined; d = dtls.pollTransmit()) if (remote) socket.send(d, remote.port, remote.address);
-        for (let e = dtls.pollEvent(); e !== undefined; e = dtls.pollEvent()) events.push(e);
-        clearTimeout(timer);
-        const deadline = dtls.nextDeadline();
-        if (deadline !== undefined) timer = setTimeout(() => (dtls.handleTimeout(now()), flush()), Math.max(0, deadline - now()));
-      };
-      let clientHelloDatagrams = 0;
-      socket.on('message', (msg, rinfo) => {
-        const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
-        if (isStunBindingRequest(bytes)) {
-          socket.send(bindingSuccess(bytes, rinfo, icePwd), rinfo.port, rinfo.address);
-          if (remote === undefined && (hasUseCandidate(bytes) || role === 'server')) {
-            remote = { address: rinfo.address, port: rinfo.port };
-            if (role === 'client') dtls.start(now());
-            flush();
-          }
-        } else if (isDtlsRecord(bytes)) {
-          remote = { address: rinfo.address, port: rinfo.port }; // DTLS goes back where it came from
-          if (bytes[0] === 22 && bytes[13] === 1) clientHelloDatagrams++;
-          dtls.handleDatagram(bytes, now());
-          flush();
-        }
+  const offer = await evaluate(async () => {
+    const g = globalThis as any;
+    g.pc?.close();
+    const pc = new g.RTCPeerConnection();
+    g.pc = pc;
+    pc.createDataChannel('dtls-test');
+    await pc.setLocalDescription(await pc.createOffer());
+    return pc.localDescription.sdp as string;
+  }, undefined);
+  const session = await liteDtlsSession(offer, role, (sdp) => evaluate(async (sdp: string) => (globalThis as any).pc.setRemoteDescription({ type: 'answer', sdp }), sdp));
+  t.teardown(() => session.close());
+  const connected = session.connected;
+  t.ok(connected, `${version}: tsrtc ${role} connected (${JSON.stringify(session.events.filter((e) => e.type === 'failed'))})`);
+  if (!connected) return;
+  t.equal(connected.cipherSuite, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+  t.ok(connected.extendedMasterSecret, 'EMS');
+  if (role === 'server') t.ok(session.clientHelloDatagrams >= 2, `the browser's ClientHello datagrams seen: ${session.clientHelloDatagrams} (split in two, plus retransmissions)`);
+  // The browser's side: DTLS transport connected, its stats name the same suite.
+  let state = '';
+  let stats: Record<string, unknown> | undefined;
+  for (let i = 0; i < 100 && state !== 'connected'; i++) {
+    [state, stats] = await evaluate(async () => {
+      const pc = (globalThis as any).pc;
+      const report = await pc.getStats();
+      let transport: Record<string, unknown> | undefined;
+      report.forEach((s: any) => {
+        if (s.type === 'transport') transport = { ...s };
       });
-      t.teardown(() => {
-        clearTimeout(timer);
-        socket.close();
-      });
-      const answer = liteAnswer({ ufrag: 'tsrt', pwd: icePwd, fingerprint: certificate.fingerprint().value, setup: role === 'server' ? 'passive' : 'active', port, mid });
-      await evaluate(async (sdp: string) => (globalThis as any).pc.setRemoteDescription({ type: 'answer', sdp }), answer);
-      void ufrag;
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && !events.some((e) => e.type === 'connected' || e.type === 'failed')) await new Promise((r) => setTimeout(r, 20));
-      const connected = events.find((e) => e.type === 'connected') as Extract<DtlsEvent, { type: 'connected' }> | undefined;
-      t.ok(connected, `${version}: tsrtc ${role} connected (${JSON.stringify(events.filter((e) => e.type === 'failed'))})`);
-      if (!connected) return;
-      t.equal(connected.cipherSuite, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
-      t.ok(connected.extendedMasterSecret, 'EMS');
-      if (role === 'server') t.ok(clientHelloDatagrams >= 2, `the browser's ClientHello datagrams seen: ${clientHelloDatagrams} (split in two, plus retransmissions)`);
-      // The browser's side: DTLS transport connected, its stats name the same suite.
-      let state = '';
-      let stats: Record<string, unknown> | undefined;
-      for (let i = 0; i < 100 && state !== 'connected'; i++) {
-        [state, stats] = await evaluate(async () => {
-          const pc = (globalThis as any).pc;
-          const report = await pc.getStats();
-          let transport: Record<string, unknown> | undefined;
-          report.forEach((s: any) => {
-            if (s.type === 'transport') transport = { ...s };
-          });
-          return [pc.sctp?.transport.state ?? 'none', transport] as [string, Record<string, unknown> | undefined];
-        }, undefined);
-        if (state !== 'connected') await new Promise((r) => setTimeout(r, 50));
-      }
-      t.equal(state, 'connected', 'browser RTCDtlsTransport.state');
-      t.equal(stats?.['dtlsCipher'], 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'browser getStats dtlsCipher');
-      t.equal(stats?.['tlsVersion'], 'FEFD', 'DTLS 1.2');
-      t.equal(stats?.['dtlsRole'], role === 'server' ? 'client' : 'server', 'browser took the other role');
-      // The browser's SCTP starts right away: its INIT (chunk type 1) arrives as application data.
-      while (Date.now() < deadline && !events.some((e) => e.type === 'data')) await new Promise((r) => setTimeout(r, 20));
-      const data = events.find((e) => e.type === 'data') as { data: Uint8Array } | undefined;
-      t.ok(data, 'application data decrypted');
-      t.equal(data && ((data.data[0] << 8) | data.data[1]), 5000, 'SCTP source port 5000');
-      t.equal(data?.data[12], 1, 'SCTP INIT chunk');
-      dtls.close(now());
-      flush();
+      return [pc.sctp?.transport.state ?? 'none', transport] as [string, Record<string, unknown> | undefined];
+    }, undefined);
+    if (state !== 'connected') await new Promise((r) => setTimeout(r, 50));
+  }
+  t.equal(state, 'connected', 'browser RTCDtlsTransport.state');
+  t.equal(stats?.['dtlsCipher'], 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'browser getStats dtlsCipher');
+  t.equal(stats?.['tlsVersion'], 'FEFD', 'DTLS 1.2');
+  t.equal(stats?.['dtlsRole'], role === 'server' ? 'client' : 'server', 'browser took the other role');
+  // The browser's SCTP starts right away: its INIT (chunk type 1) arrives as application data.
+  t.ok(isSctpInit(await session.firstData()), 'application data decrypted: an SCTP INIT from port 5000');
 }
 
 t.test('Chromium ↔ tsrtc DTLS, both roles', { skip: !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : playwright === undefined ? 'playwright-core not installed' : false, timeout: 120_000 }, async (t) => {
