@@ -7,7 +7,7 @@
  * here; allocating a Buffer alone costs ≈ 0.5 µs). Where Node has the one-shot `crypto.hash()`
  * (20.12+), HMAC is computed as H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ message)) with two one-shot
  * calls whose digests come back as latin1 strings (no Buffer). The padded key blocks are
- * prepared once per key (cached), and the message prefix is copied behind K ⊕ ipad into a reused
+ * prepared once per key (the last four keys per hash are cached), and the message prefix is copied behind K ⊕ ipad into a reused
  * scratch buffer, where the patched length is written: the received bytes are never modified.
  * `KeyObject` keys and older Node versions use `createHmac`, with the patched length hashed as a
  * separate 2-byte piece.
@@ -20,9 +20,16 @@ type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'latin1
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 const BLOCK = 64; // both SHA-1 and SHA-256
 
-/** Padded key blocks of the last key used per algorithm (ICE verifies with one key at a time). */
+/** Keys up to this length are remembered; an ICE pwd is 22..256 characters (RFC 8839). */
+const MAX_CACHED_KEY = 256;
+/** Keys remembered per algorithm: an ICE agent alternates between its own and the peer's pwd. */
+const SLOTS = 4;
+
+/** The padded key blocks of one key. */
 class KeyPads {
-  key = new Uint8Array(0);
+  /** A copy of the key these pads belong to (its first `keyLength` bytes). */
+  readonly key = new Uint8Array(MAX_CACHED_KEY);
+  keyLength = -1;
   readonly inner = new Uint8Array(BLOCK); // K ⊕ ipad
   readonly outer: Uint8Array; // K ⊕ opad, then room for the inner digest
 
@@ -31,14 +38,15 @@ class KeyPads {
     readonly digestLength: number,
   ) {
     this.outer = new Uint8Array(BLOCK + digestLength);
-    // pads of the empty key, which `key` starts as
-    this.inner.fill(0x36);
-    this.outer.fill(0x5c, 0, BLOCK);
+  }
+
+  holds(key: Uint8Array): boolean {
+    if (key.length !== this.keyLength) return false;
+    for (let i = 0; i < key.length; i++) if (key[i] !== this.key[i]) return false;
+    return true;
   }
 
   prepare(key: Uint8Array): void {
-    if (sameBytes(key, this.key)) return;
-    this.key = key.slice();
     let k = key;
     if (key.length > BLOCK) {
       // RFC 2104 §2: a key longer than the block is hashed first
@@ -51,18 +59,36 @@ class KeyPads {
       this.inner[i] ^= k[i];
       this.outer[i] ^= k[i];
     }
+    if (key.length <= MAX_CACHED_KEY) {
+      this.key.set(key);
+      this.keyLength = key.length;
+    } else {
+      this.keyLength = -1;
+    }
   }
 }
 
-const pads = { sha1: new KeyPads('sha1', 20), sha256: new KeyPads('sha256', 32) };
+/** A few recently used keys per algorithm, replaced round-robin. */
+class PadCache {
+  private readonly slots: KeyPads[] = [];
+  private next = 0;
+
+  constructor(algorithm: HmacAlgorithm, digestLength: number) {
+    for (let i = 0; i < SLOTS; i++) this.slots.push(new KeyPads(algorithm, digestLength));
+  }
+
+  get(key: Uint8Array): KeyPads {
+    for (let i = 0; i < SLOTS; i++) if (this.slots[i].holds(key)) return this.slots[i];
+    const pads = this.slots[this.next];
+    this.next = (this.next + 1) % SLOTS;
+    pads.prepare(key);
+    return pads;
+  }
+}
+
+const pads = { sha1: new PadCache('sha1', 20), sha256: new PadCache('sha256', 32) };
 let scratch = new Uint8Array(BLOCK + 1500);
 const patched = new Uint8Array(2);
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function latin1Into(s: string, out: Uint8Array, at: number): void {
   for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
@@ -87,8 +113,7 @@ export function hmacPatchedInto(
     out.set(crypto.createHmac(algorithm, key).update(raw.subarray(0, 2)).update(patched).update(raw.subarray(4, end)).digest(), at);
     return;
   }
-  const p = pads[algorithm];
-  p.prepare(key);
+  const p = pads[algorithm].get(key);
   if (scratch.length < BLOCK + end) scratch = new Uint8Array(BLOCK + end);
   scratch.set(p.inner, 0);
   scratch.set(raw.subarray(0, end), BLOCK);

@@ -79,6 +79,25 @@ t.test('keys alternate without mixing up the cached key pads', async (t) => {
   t.ok(verifyMessageIntegrity(mb, k));
 });
 
+t.test('more keys than cache slots, and keys too long to cache', async (t) => {
+  const tid = new Uint8Array(12).fill(5);
+  const keys = [...Array.from({ length: 6 }, (_, i) => shortTermKey(`pw-${i}-${'x'.repeat(i * 20)}`)), new Uint8Array(300).fill(7)];
+  const msgs = keys.map((k) => decodeStun(new StunWriter().begin(1, 0, tid).username('x:y').finish({ integrityKey: k, integritySha256Key: k })));
+  for (const [i, m] of msgs.entries()) {
+    const copy = Buffer.from(m.raw.subarray(0, m.integrityOffset));
+    copy.writeUInt16BE(m.integrityOffset + 4, 2);
+    t.ok(createHmac('sha1', keys[i]).update(copy).digest().equals(m.raw.subarray(m.integrityOffset + 4, m.integrityOffset + 24)), `key ${i} (${keys[i].length} bytes): writer matches createHmac`);
+  }
+  for (let round = 0; round < 3; round++) {
+    for (const [i, m] of msgs.entries()) {
+      const j = (i + 1) % keys.length;
+      if (!verifyMessageIntegrity(m, keys[i]) || !verifyMessageIntegritySha256(m, keys[i])) t.fail(`round ${round}: key ${i} does not verify`);
+      if (verifyMessageIntegrity(m, keys[j])) t.fail(`round ${round}: key ${j} verifies message ${i}`);
+    }
+  }
+  t.pass('7 keys in rotation, 3 rounds');
+});
+
 t.test('a tampered message fails integrity', async (t) => {
   const key = shortTermKey('pw');
   const bytes = new StunWriter().begin(1, 0, new Uint8Array(12)).username('a:b').priority(7).finish({ integrityKey: key, fingerprint: true });
