@@ -32,8 +32,12 @@ export const KNOWN_FAULTS: KnownFault[] = [
     reason: '@roamhq/wrtc (libwebrtc M106 bindings) reports 65535 instead of null for maxRetransmits/maxPacketLifeTime that were not set',
   },
   {
-    peer: 'aiortc', scenario: 'utf8-label-protocol', match: /subject sees label/,
-    reason: 'aiortc 1.4.0 garbles a multi-byte UTF-8 label/protocol in the DATA_CHANNEL_OPEN it sends (the subject-created direction is fine)',
+    peer: 'aiortc', scenario: 'utf8-label-protocol', match: /subject sees label|the remote's channel announced/,
+    reason: 'aiortc 1.4.0 writes the label and protocol lengths of DATA_CHANNEL_OPEN as character counts (len(str), rtcsctptransport.py) instead of UTF-8 byte counts (RFC 8832 §5.1): lenient decoders show a garbled label, strict ones drop the OPEN',
+  },
+  {
+    peer: 'werift', scenario: 'utf8-label-protocol', match: /subject sees label|the remote's channel announced/,
+    reason: 'werift 0.24.4 writes the label and protocol lengths of DATA_CHANNEL_OPEN as UTF-16 code-unit counts (label.length, transport/sctp.js) instead of UTF-8 byte counts (RFC 8832 §5.1)',
   },
   {
     peer: 'ndc', scenario: 'pr-params-subject-created', match: /remote sees (ordered|maxRetransmits|maxPacketLifeTime)=/,
@@ -47,6 +51,10 @@ export const KNOWN_FAULTS: KnownFault[] = [
     peer: 'wrtc', scenario: 'ordered-1000', match: /out of order or lost\); the remote counted 1000 of 1000/,
     reason: '@roamhq/wrtc delivers the first messages of an incoming channel out of order (e.g. 42..999 before 0..41) when they arrive before its JS wrapper fired "open"; seen with a fast sender',
   },
+  ...(['string-sizes', 'binary-sizes'] as const).map((scenario): KnownFault => ({
+    peer: 'werift', scenario, match: /echo of a 0 B (string|binary)/,
+    reason: 'werift 0.24.4 does not echo an empty message (PPID 56/57 with one zero byte, RFC 8831 §6.6): it fails the same way with libdatachannel, libwebrtc and tsrtc as senders',
+  })),
 ];
 
 export function knownFault(peer: string, scenario: string, message: string, subject?: string): KnownFault | undefined {
