@@ -101,7 +101,9 @@ export class PeerConnectionCore {
   dtlsState: RTCDtlsTransportState = 'new';
   /** the last offer or answer we wrote (candidates are added by `localDescription()`) */
   private localType: 'offer' | 'answer' | undefined;
-  private pendingLocalType: 'offer' | 'answer' | undefined;
+  /** what a rollback restores (W3C webrtc-pc §4.4.1.5) */
+  private stableLocalType: 'offer' | 'answer' | undefined;
+  private stableRemote: { info: RemoteDescriptionInfo | undefined; sdp: string | undefined; type: 'offer' | 'answer' | undefined } | undefined;
   private localSetup: SetupRole = 'actpass';
   private legacy = false;
   private mid = '0';
@@ -180,7 +182,7 @@ export class PeerConnectionCore {
         throw new DataChannelError('invalid-state', `cannot set a local offer in signaling state ${this.signalingState}`);
       }
       this.localSetup = 'actpass';
-      this.pendingLocalType = 'offer';
+      if (this.signalingState === 'stable') this.stableLocalType = this.localType;
       this.signalingState = 'have-local-offer';
       this.applyPendingCredentials(now);
       this.ensureIce(true);
@@ -189,7 +191,6 @@ export class PeerConnectionCore {
         throw new DataChannelError('invalid-state', `cannot set a local answer in signaling state ${this.signalingState}`);
       }
       this.localSetup = this.setupFor('answer');
-      this.pendingLocalType = 'answer';
       this.signalingState = 'stable';
       this.ensureIce(false);
     }
@@ -203,6 +204,8 @@ export class PeerConnectionCore {
   setRemoteDescription(type: 'offer' | 'answer', sdp: string, now: number): void {
     this.now = now;
     this.assertOpen('setRemoteDescription');
+    // W3C §4.4.1.5: a remote offer while ours is pending rolls ours back (perfect negotiation)
+    if (type === 'offer' && this.signalingState === 'have-local-offer') this.rollback(now);
     if (type === 'offer' && this.signalingState !== 'stable' && this.signalingState !== 'have-remote-offer') {
       throw new DataChannelError('invalid-state', `cannot set a remote offer in signaling state ${this.signalingState}`);
     }
@@ -216,6 +219,9 @@ export class PeerConnectionCore {
       throw new DataChannelError('bad-sdp', 'an answer must not use a=setup:actpass (RFC 8842 §5.3)');
     }
     const first = this.remote === undefined;
+    if (type === 'offer' && this.signalingState === 'stable') {
+      this.stableRemote = { info: this.remote, sdp: this.remoteSdp, type: this.remoteType };
+    }
     this.remote = info;
     this.remoteSdp = sdp;
     this.remoteType = type;
@@ -257,6 +263,27 @@ export class PeerConnectionCore {
     }
     this.ice.addRemoteCandidate(candidate, now);
     this.pump(now);
+  }
+
+  /**
+   * Discard the pending offer (ours or the peer's) and return to `stable` (W3C "rollback").
+   * The ICE agent keeps running: a role mismatch that results is resolved by ICE's role
+   * conflict repair (RFC 8445 §7.3.1.1).
+   */
+  rollback(now: number): void {
+    this.now = now;
+    this.assertOpen('rollback');
+    if (this.signalingState === 'have-local-offer') {
+      this.localType = this.stableLocalType;
+    } else if (this.signalingState === 'have-remote-offer') {
+      const saved = this.stableRemote;
+      this.remote = saved?.info ?? this.remote;
+      this.remoteSdp = saved?.sdp ?? this.remoteSdp;
+      this.remoteType = saved?.type ?? this.remoteType;
+    } else {
+      throw new DataChannelError('invalid-state', `nothing to roll back in signaling state ${this.signalingState}`);
+    }
+    this.signalingState = 'stable';
   }
 
   /**

@@ -185,3 +185,57 @@ t.test('simple-peer style usage through a wrtc object (non-trickle, SDP passed t
   t.equal(await received, 'from initiator');
   t.equal(await gotOnInitiator, 'from answerer');
 });
+
+t.test('perfect negotiation: glare resolved by the polite peer (implicit rollback), explicit rollback', async (t) => {
+  const polite = new RTCPeerConnection(cfg);
+  const impolite = new RTCPeerConnection(cfg);
+  t.teardown(() => { polite.close(); impolite.close(); });
+  type Msg = { description?: { type: 'offer' | 'answer'; sdp: string }; candidate?: unknown };
+  const wire = (self: RTCPeerConnection, peer: () => (m: Msg) => Promise<void>, isPolite: boolean) => {
+    let makingOffer = false;
+    self.onnegotiationneeded = async () => {
+      makingOffer = true;
+      await self.setLocalDescription();
+      makingOffer = false;
+      await peer()({ description: self.localDescription!.toJSON() as { type: 'offer'; sdp: string } });
+    };
+    self.onicecandidate = (e) => { if (e.candidate) void peer()({ candidate: e.candidate.toJSON() }); };
+    return async ({ description, candidate }: Msg) => {
+      if (description) {
+        const collision = description.type === 'offer' && (makingOffer || self.signalingState !== 'stable');
+        if (collision && !isPolite) return; // impolite ignores the colliding offer
+        await self.setRemoteDescription(description);
+        if (description.type === 'offer') {
+          await self.setLocalDescription();
+          await peer()({ description: self.localDescription!.toJSON() as { type: 'answer'; sdp: string } });
+        }
+      } else if (candidate) {
+        try { await self.addIceCandidate(candidate as never); } catch { /* candidate of an ignored offer */ }
+      }
+    };
+  };
+  let toPolite!: (m: Msg) => Promise<void>;
+  let toImpolite!: (m: Msg) => Promise<void>;
+  toPolite = wire(polite, () => toImpolite, true);
+  toImpolite = wire(impolite, () => toPolite, false);
+  const seenByImpolite = waitFor<{ channel: RTCDataChannel }>(impolite, 'datachannel');
+  const seenByPolite = waitFor<{ channel: RTCDataChannel }>(polite, 'datachannel');
+  const a = polite.createDataChannel('from-polite');
+  const b = impolite.createDataChannel('from-impolite');
+  await Promise.all([waitFor(a, 'open'), waitFor(b, 'open')]);
+  t.equal((await seenByImpolite).channel.label, 'from-polite');
+  t.equal((await seenByPolite).channel.label, 'from-impolite');
+  t.equal(polite.signalingState, 'stable');
+  t.equal(impolite.signalingState, 'stable');
+  t.equal(polite.connectionState, 'connected');
+
+  // explicit rollback of a local offer
+  const pc = new RTCPeerConnection(cfg);
+  t.teardown(() => pc.close());
+  pc.createDataChannel('x');
+  await pc.setLocalDescription();
+  t.equal(pc.signalingState, 'have-local-offer');
+  await pc.setLocalDescription({ type: 'rollback' });
+  t.equal(pc.signalingState, 'stable');
+  await t.rejects(pc.setLocalDescription({ type: 'rollback' }), { name: 'InvalidStateError' }, 'nothing to roll back');
+});

@@ -301,8 +301,9 @@ export class RTCPeerConnection extends EventTarget {
     return this.#enqueue(() => {
       const state = this.#core.signalingState;
       const type = description?.type ?? (state === 'have-remote-offer' ? 'answer' : 'offer');
-      if (type === 'rollback' || type === 'pranswer') {
-        throw new DOMException(`setLocalDescription: type "${type}" is not supported`, 'OperationError');
+      if (type === 'rollback') return this.#rollback();
+      if (type === 'pranswer') {
+        throw new DOMException('setLocalDescription: type "pranswer" is not supported', 'OperationError');
       }
       if (type !== 'offer' && type !== 'answer') throw new TypeError(`"${String(type)}" is not a valid RTCSdpType`);
       const before = this.#core.signalingState;
@@ -321,8 +322,9 @@ export class RTCPeerConnection extends EventTarget {
     return this.#enqueue(() => {
       if (description === null || typeof description !== 'object') throw new TypeError('setRemoteDescription needs an RTCSessionDescriptionInit');
       const type = description.type;
-      if (type === 'rollback' || type === 'pranswer') {
-        throw new DOMException(`setRemoteDescription: type "${type}" is not supported`, 'OperationError');
+      if (type === 'rollback') return this.#rollback();
+      if (type === 'pranswer') {
+        throw new DOMException('setRemoteDescription: type "pranswer" is not supported', 'OperationError');
       }
       if (type !== 'offer' && type !== 'answer') throw new TypeError(`"${String(type)}" is not a valid RTCSdpType`);
       if (typeof description.sdp !== 'string') throw new TypeError('setRemoteDescription: sdp must be a string');
@@ -335,6 +337,15 @@ export class RTCPeerConnection extends EventTarget {
       if (before !== this.#core.signalingState) this.dispatchEvent(new Event('signalingstatechange'));
       this.#session.kick();
     });
+  }
+
+  #rollback(): void {
+    try {
+      this.#core.rollback(this.#session.now());
+    } catch (e) {
+      throw toDomException(e);
+    }
+    this.dispatchEvent(new Event('signalingstatechange'));
   }
 
   /** A trickled candidate; null / undefined / empty candidate = end of candidates. */
