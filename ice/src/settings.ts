@@ -1,5 +1,6 @@
 // Every knob of the agent, with documented defaults (README "Settings").
 import type { TransportAddress } from './address.js';
+import { IceError } from './errors.js';
 
 export interface TurnServer {
   address: TransportAddress;
@@ -92,9 +93,22 @@ export const DEFAULT_ICE_SETTINGS = {
   software: '',
 } as const;
 
+/** Numeric settings that must be finite, and at least 1 (counts, caps) or 0 (times). */
+const AT_LEAST_ONE = ['checkMaxTransmissions', 'gatherMaxTransmissions', 'maxRemoteCandidates', 'maxLocalCandidates', 'maxPairs', 'checkRto', 'gatherRto', 'consentInterval', 'keepaliveInterval', 'turnLifetime'];
+const AT_LEAST_ZERO = ['ta', 'checkRtoMax', 'nominationDelay', 'disconnectedTimeout', 'failedTimeout', 'maxTurnQueue'];
+
 export function resolveSettings(settings: IceSettings): ResolvedIceSettings {
   const out = { ...DEFAULT_ICE_SETTINGS } as Record<string, unknown>;
   for (const [k, v] of Object.entries(settings)) if (v !== undefined) out[k] = v;
   if (settings.lite) out.controlling = false;
+  for (const [keys, min] of [
+    [AT_LEAST_ONE, 1],
+    [AT_LEAST_ZERO, 0],
+  ] as const) {
+    for (const k of keys) {
+      const v = out[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new IceError('bad-settings', `settings.${k} must be a finite number >= ${min}`);
+    }
+  }
   return out as unknown as ResolvedIceSettings;
 }

@@ -201,3 +201,10 @@ t.test('pacing: frozen pairs behind an in-progress pair do not make the deadline
   t.equal(agent.stats().pairs.filter((p) => p.state === 'failed').length, 3, 'each pair was checked in turn and failed');
   t.equal(sent, 3 * 7, 'seven transmissions per pair');
 });
+
+t.test('settings are validated', async (t) => {
+  t.throws(() => new IceAgent({ random: () => {}, maxPairs: 0 }, 0), { code: 'bad-settings' });
+  t.throws(() => new IceAgent({ random: () => {}, ta: -1 }, 0), { code: 'bad-settings' });
+  t.throws(() => new IceAgent({ random: () => {}, checkRto: Number.NaN }, 0), { code: 'bad-settings' });
+  t.doesNotThrow(() => new IceAgent({ random: () => {}, ta: 0, nominationDelay: 0 }, 0));
+});

@@ -163,3 +163,19 @@ t.test('dual stack: IPv4 and IPv6 host candidates pair within their family only'
   t.ok(prios[0] > prios[1], 'local preference follows registration order');
   exchangeData(t, net, a, b);
 });
+
+t.test('a TURN server refusing our credentials: gathering completes without a relay, host still connects', async (t) => {
+  const net = new SimNetwork(31);
+  const turn = new SimTurnServer(net, v4('192.0.2.1', 3478), { alice: 'alice-pass' });
+  const turnServers = [{ address: turn.address, username: 'alice', password: 'wrong', transport: 'udp' as const }];
+  const a = makeAgent(net, v4('198.51.100.1', 5000), { controlling: true, turnServers });
+  const b = makeAgent(net, v4('198.51.100.2', 6000), {});
+  signal(a, b);
+  a.start();
+  b.start();
+  net.run(10_000, connected(a, b));
+  t.match(a.state, /^(connected|completed)$/);
+  t.equal(a.agent.gatheringState, 'complete');
+  t.equal(a.agent.stats().turnFailures, 1);
+  t.notOk(a.candidates().some((c) => c.type === 'relay'));
+});

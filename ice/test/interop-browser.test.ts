@@ -64,10 +64,10 @@ async function waitBrowser(call: Call, id: number, d: UdpDriver, ms: number): Pr
   return s;
 }
 
-async function browserOffersLiteAnswers(t: Test, call: Call): Promise<void> {
+async function browserOffersWeAnswer(t: Test, call: Call, lite: boolean): Promise<void> {
   const offer = await call<{ id: number; sdp: string }>('offer');
   const remote = remoteParams(offer.sdp);
-  const ours = await ourAgent({ lite: true });
+  const ours = await ourAgent({ lite });
   ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
   for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
   ours.agent.addRemoteCandidate(null, clock());
@@ -76,7 +76,8 @@ async function browserOffersLiteAnswers(t: Test, call: Call): Promise<void> {
   await call('accept', offer.id, description(ours.agent, 'passive'));
   const state = await waitBrowser(call, offer.id, ours, 15_000);
   t.ok(up(state), `browser iceConnectionState ${state} after ${(clock() - started).toFixed(0)} ms`);
-  t.ok(up(ours.agent.connectionState), `our lite agent: ${ours.agent.connectionState}`);
+  t.ok(up(ours.agent.connectionState), `our ${lite ? 'lite' : 'full controlled'} agent: ${ours.agent.connectionState}`);
+  t.equal(ours.agent.role, 'controlled');
   const hidden = remote.candidates.filter((c) => c.transport.toLowerCase() === 'udp').every((c) => c.address.endsWith('.local'));
   t.comment(`browser candidates: ${remote.candidates.map((c) => c.address).join(', ')}`);
   if (hidden) t.equal(ours.agent.selectedPair()?.remote.type, 'prflx', 'mDNS-only browser reached via its peer-reflexive candidate');
@@ -112,7 +113,8 @@ t.test('Chromium', { skip: existsSync(CHROMIUM) ? noIface : `${CHROMIUM} not ins
   const page = await browser.newPage();
   await page.evaluate(PAGE_SCRIPT);
   const call: Call = (method, ...args) => page.evaluate(`globalThis.__ice[${JSON.stringify(method)}](...${JSON.stringify(args)})`);
-  await t.test('Chromium offers, our lite agent answers', (t) => browserOffersLiteAnswers(t, call));
+  await t.test('Chromium offers, our lite agent answers', (t) => browserOffersWeAnswer(t, call, true));
+  await t.test('Chromium offers, our full agent answers', (t) => browserOffersWeAnswer(t, call, false));
   await t.test('our full agent offers, Chromium answers', (t) => browserAnswersFullOffers(t, call));
 });
 
@@ -123,6 +125,7 @@ t.test('Firefox', { skip: existsSync(FIREFOX) ? noIface : `${FIREFOX} not instal
   const page = await browser.newPage();
   await page.evaluate(PAGE_SCRIPT);
   const call: Call = (method, ...args) => page.evaluate(`globalThis.__ice[${JSON.stringify(method)}](...${JSON.stringify(args)})`) as never;
-  await t.test('Firefox offers, our lite agent answers', (t) => browserOffersLiteAnswers(t, call));
+  await t.test('Firefox offers, our lite agent answers', (t) => browserOffersWeAnswer(t, call, true));
+  await t.test('Firefox offers, our full agent answers', (t) => browserOffersWeAnswer(t, call, false));
   await t.test('our full agent offers, Firefox answers', (t) => browserAnswersFullOffers(t, call));
 });
