@@ -4,6 +4,8 @@ import { PEER_NAMES, isPeerName, type PeerName } from './peers/registry.js';
 
 export interface CliOptions {
   quick: boolean;
+  /** runs per cell; a cell passes only if every run passed */
+  repeat: number;
   peers?: PeerName[];
   scenarios?: string[];
   subjects?: ImplementationName[];
@@ -17,11 +19,12 @@ export const USAGE = `npm run conformance -- [flags]
   --peers a,b       remote columns: ${PEER_NAMES.join(', ')} (default: all but ndc; tsrtc when importable)
   --scenarios a,b   scenario ids (see --list), default all
   --quick           4 MiB instead of 20 MiB, 50 RTT samples instead of 200
+  --repeat N        run each cell N times (flaky cells show "failed k of N runs")
   --out DIR         where matrix.md / matrix.json go (default conformance/results)
   --list            print scenario ids and exit`;
 
 export function parseArgs(argv: string[]): CliOptions {
-  const opts: CliOptions = { quick: false, out: 'conformance/results', list: false, help: false };
+  const opts: CliOptions = { quick: false, repeat: 1, out: 'conformance/results', list: false, help: false };
   const list = (v: string | undefined, flag: string) => {
     if (!v) throw new Error(`${flag} needs a value`);
     return v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -34,6 +37,12 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--list': opts.list = true; break;
       case '--help': case '-h': opts.help = true; break;
       case '--out': opts.out = value() ?? opts.out; break;
+      case '--repeat': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new Error('--repeat needs a positive integer');
+        opts.repeat = n;
+        break;
+      }
       case '--scenarios': opts.scenarios = list(value(), flag); break;
       case '--peers': {
         const names = list(value(), flag);

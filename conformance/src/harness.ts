@@ -139,12 +139,12 @@ export class ScenarioContext {
   }
 
   /** Poll the remote's stats until `check` holds (every `pollMs`), or fail after `ms`. */
-  async remoteUntil(session: number, check: (s: SessionView) => boolean, ms: number, what: string, pollMs = 100): Promise<SessionView> {
+  async remoteUntil(session: number, check: (s: SessionView) => boolean, ms: number, what: string, pollMs = 100, explain?: (s: SessionView) => string): Promise<SessionView> {
     const deadline = performance.now() + ms;
     for (;;) {
       const s = await this.remoteSession(session);
       if (check(s)) return s;
-      if (performance.now() > deadline) throw new Error(`timeout after ${ms} ms: ${what}`);
+      if (performance.now() > deadline) throw new Error(`timeout after ${ms} ms: ${what}${explain ? ` (${explain(s)})` : ''}`);
       await sleep(pollMs);
     }
   }

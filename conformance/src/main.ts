@@ -36,12 +36,13 @@ async function main(): Promise<number> {
   console.log(`subjects: ${subjects.map((s) => s.description).join('; ')}`);
   console.log(`peers: ${peers.join(', ')}; ${scenarios.length} scenarios${opts.quick ? ' (--quick)' : ''}`);
   const t0 = performance.now();
-  const run = await runMatrix({ subjects, peers, scenarios, quick: opts.quick, log: (l) => console.log(l) });
+  const run = await runMatrix({ subjects, peers, scenarios, quick: opts.quick, repeat: opts.repeat, log: (l) => console.log(l) });
 
   const report: Report = {
     generatedAt: new Date().toISOString(),
     durationS: Math.round((performance.now() - t0) / 1000),
     quick: opts.quick,
+    repeat: opts.repeat,
     versions: collectVersions(),
     subjects: subjects.map((s) => ({ name: s.name, description: s.description, counts: count(run.cells.filter((c) => c.subject === s.name)) })),
     peers: run.peers,

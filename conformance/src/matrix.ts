@@ -31,6 +31,8 @@ export interface RunOptions {
   peers: PeerName[];
   scenarios: Scenario[];
   quick: boolean;
+  /** runs per cell (default 1) */
+  repeat?: number;
   log: (line: string) => void;
 }
 
@@ -66,6 +68,28 @@ export async function runCell(subject: W3cImplementation, remote: RemotePeer, sc
   return cell;
 }
 
+/**
+ * Run a cell `repeat` times: it passes only if every run passed; a failure says how many runs
+ * failed and shows the first reason. Figures are the last passing run's.
+ */
+export async function runRepeated(subject: W3cImplementation, remote: RemotePeer, scenario: Scenario, quick: boolean, history: PairHistory, repeat: number): Promise<Cell> {
+  const runs: Cell[] = [];
+  for (let i = 0; i < repeat; i++) {
+    runs.push(await runCell(subject, remote, scenario, quick, history));
+    if (runs[i]!.status === 'skip') return runs[i]!;
+  }
+  if (repeat === 1) return runs[0]!;
+  const worst = runs.find((r) => r.status === 'fail') ?? runs.find((r) => r.status === 'peer-fault');
+  const lastPass = [...runs].reverse().find((r) => r.status === 'pass');
+  const cell: Cell = { ...(worst ?? lastPass ?? runs[0]!), ms: runs.reduce((sum, r) => sum + r.ms, 0) };
+  if (worst) {
+    const failed = runs.filter((r) => r.status === worst.status).length;
+    cell.reason = `${worst.status === 'fail' ? 'failed' : 'peer fault in'} ${failed} of ${repeat} runs: ${worst.reason}`;
+  }
+  if (lastPass && worst) cell.figures = lastPass.figures;
+  return cell;
+}
+
 export async function runMatrix(opts: RunOptions): Promise<MatrixRun> {
   const cells: Cell[] = [];
   const peers: PeerInfo[] = [];
@@ -90,7 +114,7 @@ export async function runMatrix(opts: RunOptions): Promise<MatrixRun> {
       for (const subject of opts.subjects) {
         const history = new PairHistory();
         for (const s of opts.scenarios) {
-          const cell = await runCell(subject, remote, s, opts.quick, history);
+          const cell = await runRepeated(subject, remote, s, opts.quick, history, opts.repeat ?? 1);
           cells.push(cell);
           const figs = Object.entries(cell.figures).map(([k, v]) => `${k}=${v}`).join(' ');
           opts.log(`  ${subject.name} × ${name} ${s.id}: ${cell.status} (${cell.ms} ms)${figs ? ` ${figs}` : ''}${cell.reason ? ` — ${cell.reason}` : ''}`);

@@ -6,6 +6,7 @@ export interface Report {
   generatedAt: string;
   durationS: number;
   quick: boolean;
+  repeat?: number;
   versions: Record<string, string>;
   subjects: { name: string; description: string; counts: Record<CellStatus, number> }[];
   peers: MatrixRun['peers'];
@@ -35,7 +36,7 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function markdown(report: Report, scenarios: Scenario[]): string {
   const out: string[] = [];
   out.push(`# tsrtc conformance matrix`, '');
-  out.push(`Generated ${report.generatedAt} in ${report.durationS} s${report.quick ? ' (--quick)' : ''} by \`npm run conformance\`.`);
+  out.push(`Generated ${report.generatedAt} in ${report.durationS} s${report.quick ? ' (--quick)' : ''}${(report.repeat ?? 1) > 1 ? `, each cell run ${report.repeat} times` : ''} by \`npm run conformance\`.`);
   out.push(`${MARK.pass} pass, ${MARK.fail} fail (the subject's bug, or not yet diagnosed), ${MARK['peer-fault']} known fault of the remote peer, ${MARK.skip} does not apply. Cell figures: MB/s (20 MiB send), RTT p50, setup time or time until the close was noticed.`, '');
   const peerNames = report.peers.map((p) => p.name);
   for (const subject of report.subjects) {

@@ -41,6 +41,9 @@ t.test('command line', async (t) => {
   t.throws(() => parseArgs(['--peers', 'netscape']), /unknown peer/);
   t.throws(() => parseArgs(['--subject', 'chromium']), /unknown subject/);
   t.throws(() => parseArgs(['--frobnicate']), /unknown flag/);
+  t.equal(parseArgs([]).repeat, 1);
+  t.equal(parseArgs(['--repeat', '3']).repeat, 3);
+  t.throws(() => parseArgs(['--repeat', '0']), /positive integer/);
 });
 
 t.test('every scenario id is unique and documented', async (t) => {

@@ -192,7 +192,8 @@ export const closeFromSubject: Scenario = {
     const id = b.id!;
     b.close();
     await closedOn(b);
-    await ctx.remoteUntil(c.session, (s) => s.channels.some((ch) => ch.label === 'b' && ch.readyState === 'closed'), 5000, 'remote sees "b" closed');
+    await ctx.remoteUntil(c.session, (s) => s.channels.some((ch) => ch.label === 'b' && ch.readyState === 'closed'), 5000, 'remote sees "b" closed', 100,
+      (s) => `remote: ${s.channels.map((ch) => `${ch.label}#${ch.id} ${ch.readyState}`).join(', ')}`);
     await othersUndisturbed(ctx, c, a, d);
     await reuseId(ctx, c, id);
   },

@@ -15,7 +15,8 @@ export const closeBySubject: Scenario = {
     const c = await ctx.connect('subject');
     const t0 = performance.now();
     c.pc.close();
-    await ctx.remoteUntil(c.session, (s) => GONE.has(s.connectionState) || s.channels.every((ch) => ch.readyState === 'closed'), NOTICE_MS, 'remote notices the close', 50);
+    await ctx.remoteUntil(c.session, (s) => GONE.has(s.connectionState) || s.channels.every((ch) => ch.readyState === 'closed'), NOTICE_MS, 'remote notices the close', 50,
+      (s) => `remote connectionState ${s.connectionState}, channel ${s.channels.map((ch) => ch.readyState).join(', ')}`);
     ctx.figures['noticed ms'] = round(performance.now() - t0, 0);
   },
 };
