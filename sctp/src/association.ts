@@ -72,6 +72,12 @@ export interface SctpSendOptions {
   maxRetransmits?: number;
   /** PR-SCTP: give up after this many ms (RFC 8831 maxPacketLifeTime) */
   maxPacketLifeTime?: number;
+  /**
+   * Hand `data` over without a copy: the association keeps views of it until every fragment is
+   * acknowledged, so the caller must not modify it afterwards (e.g. a freshly encoded string).
+   * Default false: send() copies.
+   */
+  transfer?: boolean;
 }
 
 export interface SctpStats {
@@ -402,7 +408,8 @@ export class SctpAssociation {
 
   /**
    * Queues a message (RFC 8831 §6.6). An empty message is sent as PPID STRING_EMPTY /
-   * BINARY_EMPTY with one zero byte. The data is copied. Throws SctpError on misuse.
+   * BINARY_EMPTY with one zero byte. The data is copied unless `options.transfer`. Throws
+   * SctpError on misuse.
    */
   send(streamId: number, ppid: number, data: Uint8Array, options: SctpSendOptions = {}, now: number = this.now): void {
     this.now = now;
@@ -415,7 +422,7 @@ export class SctpAssociation {
     if (data.length === 0) {
       ppid = ppid === Ppid.STRING ? Ppid.STRING_EMPTY : ppid === Ppid.BINARY ? Ppid.BINARY_EMPTY : ppid;
       data = new Uint8Array(1);
-    } else data = copyBytes(data);
+    } else if (options.transfer !== true) data = copyBytes(data);
     const m: OutMessage = {
       streamId,
       ppid,

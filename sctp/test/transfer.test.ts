@@ -255,3 +255,18 @@ t.test('backpressure: buffered amount per stream and total, low-water events', a
   t.ok(totalAtEvent >= 0 && totalAtEvent <= 50_000 && totalAtEvent > 30_000, `association-wide low-water event at ${totalAtEvent}`);
   t.equal(net.events[0].filter((e) => e.type === 'total-buffered-amount-low').length, 1);
 });
+
+t.test('send() copies by default; { transfer: true } hands the buffer over without a copy', async (t) => {
+  const net = new SimNetwork(44, {}, {}, [{ delay: 5 }, { delay: 5 }]);
+  t.ok(net.connect());
+  const copied = Uint8Array.of(1, 2, 3);
+  const handed = Uint8Array.of(1, 2, 3);
+  net.peers[0].send(0, 53, copied, {}, net.now);
+  net.peers[0].send(1, 53, handed, { transfer: true }, net.now);
+  copied[0] = 9; // the caller reuses its buffers before anything was sent
+  handed[0] = 9;
+  t.ok(net.run(() => net.messages(1).length === 2));
+  const by = (id: number) => [...net.messages(1).find((m) => m.streamId === id)!.data];
+  t.same(by(0), [1, 2, 3], 'default: what was passed at send() time');
+  t.same(by(1), [9, 2, 3], 'transfer: the buffer itself');
+});
