@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import t from 'tap';
 import { StunClass, decodeStun, shortTermKey, verifyFingerprint, verifyMessageIntegrity, type TransportAddress } from '@tsrtc/stun';
 import { parseCandidate } from '@tsrtc/sdp';
-import { IceAgent } from '../src/index.js';
+import { IceAgent, IceMux } from '../src/index.js';
 import { Rng } from './sim/rng.js';
 
 const dir = new URL('../../../shared/fixtures/stun/', import.meta.url);
@@ -154,4 +154,27 @@ t.test('a full controlling agent validates a real success response (Chromium as 
   agent.handleTimeout(3);
   const nomination = decodeStun(agent.pollTransmit()!.data);
   t.ok(nomination.useCandidate());
+});
+
+t.test('IceMux routes real browser checks by USERNAME to the right one of 100 agents', async (t) => {
+  const mux = new IceMux();
+  const rng = new Rng(5);
+  for (let i = 0; i < 99; i++) {
+    const decoy = new IceAgent({ lite: true, random: rng.fill }, 0);
+    mux.addAgent(decoy);
+  }
+  for (const file of files) {
+    const fx = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Fixture;
+    const m = fx.messages.find((x) => x.from === 'browser' && x.class === 'request');
+    if (!m) continue;
+    const creds = fx.credentials.peer;
+    const agent = new IceAgent({ lite: true, localUfrag: creds.ufrag, localPwd: creds.pwd, random: rng.fill }, 0);
+    agent.addLocalAddress(addr(m.dst), 0);
+    mux.addAgent(agent);
+    t.equal(mux.handlePacket(hex(m.hex), addr(m.src), addr(m.dst), 1), agent, `${file}: routed to its agent`);
+    t.ok(agent.pollTransmit(), 'and answered');
+    // DTLS from the same source now follows by address
+    t.equal(mux.handlePacket(Uint8Array.of(22, 254, 253), addr(m.src), addr(m.dst), 2), agent, 'non-STUN follows by address');
+    mux.removeAgent(agent);
+  }
 });
