@@ -208,3 +208,59 @@ t.test('settings are validated', async (t) => {
   t.throws(() => new IceAgent({ random: () => {}, checkRto: Number.NaN }, 0), { code: 'bad-settings' });
   t.doesNotThrow(() => new IceAgent({ random: () => {}, ta: 0, nominationDelay: 0 }, 0));
 });
+
+t.test('response validation (RFC 8445 §7.2.5): integrity, fingerprint, symmetry, XOR-MAPPED-ADDRESS', async (t) => {
+  const LOCAL = v4('198.51.100.1', 5000);
+  const REMOTE = v4('198.51.100.2', 6000);
+  const REMOTE_PWD = 'remotePassword0123456789';
+  const start = () => {
+    const agent = new IceAgent({ controlling: true, random: (o) => o.fill(0x21) }, 0);
+    agent.addLocalAddress(LOCAL, 0);
+    agent.setRemoteCredentials('remo', REMOTE_PWD);
+    agent.addRemoteCandidate({ foundation: '1', component: 1, transport: 'udp', priority: 2130706431, address: REMOTE.address, port: REMOTE.port, type: 'host' }, 0);
+    agent.handleTimeout(0);
+    const check = decodeStun(agent.pollTransmit()!.data);
+    while (agent.pollTransmit() || agent.pollEvent());
+    return { agent, tid: check.transactionId.slice() };
+  };
+  const w = new StunWriter();
+  const response = (tid: Uint8Array, opts: { key?: string; mapped?: boolean; fingerprint?: boolean } = {}) => {
+    w.begin(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, tid);
+    if (opts.mapped ?? true) w.xorMappedAddress(LOCAL);
+    return w.finish({ integrityKey: shortTermKey(opts.key ?? REMOTE_PWD), fingerprint: opts.fingerprint ?? true });
+  };
+  const state = (a: IceAgent) => a.stats().pairs[0].state;
+
+  {
+    const { agent, tid } = start();
+    agent.handlePacket(response(tid, { key: 'some-other-password-xyz' }), REMOTE, LOCAL, 5);
+    t.equal(state(agent), 'in-progress', 'wrong integrity: ignored');
+    t.equal(agent.stats().droppedUnauthenticated, 1);
+    agent.handlePacket(response(tid), REMOTE, LOCAL, 6);
+    t.equal(state(agent), 'succeeded', 'the genuine response still counts');
+  }
+  {
+    const { agent, tid } = start();
+    const bytes = response(tid);
+    bytes[bytes.length - 1] ^= 1; // FINGERPRINT is after MESSAGE-INTEGRITY, so integrity still verifies
+    agent.handlePacket(bytes, REMOTE, LOCAL, 5);
+    t.equal(state(agent), 'in-progress', 'bad FINGERPRINT: ignored');
+    t.equal(agent.stats().droppedMalformed, 1);
+  }
+  {
+    const { agent, tid } = start();
+    agent.handlePacket(response(tid), v4('198.51.100.3', 6000), LOCAL, 5);
+    t.equal(state(agent), 'failed', 'response from another address: the pair fails (non-symmetric)');
+  }
+  {
+    const { agent, tid } = start();
+    agent.handlePacket(response(tid, { mapped: false }), REMOTE, LOCAL, 5);
+    t.equal(state(agent), 'failed', 'no XOR-MAPPED-ADDRESS: the pair fails');
+  }
+  {
+    const { agent } = start();
+    agent.handlePacket(response(new Uint8Array(12).fill(9)), REMOTE, LOCAL, 5);
+    t.equal(agent.stats().droppedUnknownTransaction, 1, 'unknown transaction ID: dropped');
+    t.equal(state(agent), 'in-progress');
+  }
+});
