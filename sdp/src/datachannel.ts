@@ -89,7 +89,9 @@ export function buildDataChannelAnswer(opts: DataChannelAnswerOptions): SessionD
       media.push(new MediaDescription()._setTrustedLines(lines));
     }
   }
-  const bundled = offer.bundle !== undefined ? [accepted!] : [];
+  // RFC 9143 §7.3: the answer's BUNDLE group holds the accepted sections the offer bundled.
+  const offered = offer.bundle;
+  const bundled = offered !== undefined && (dc.mid === undefined || offered.includes(dc.mid)) ? [accepted!] : [];
   return description(sessionLines(opts, bundled), media);
 }
 

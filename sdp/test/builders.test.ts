@@ -227,3 +227,12 @@ t.test('builders refuse non-objects and foreign offers with SdpError', async (t)
   throwsSdpError(t, () => buildDataChannelAnswer({ ...chromeOffer, offer: { media: [] } as never }), 'bad-argument');
   throwsSdpError(t, () => buildDataChannelOffer({ ...chromeOffer, fingerprints: 'x' as never }), 'bad-argument');
 });
+
+t.test('answer BUNDLEs the data section only if the offer did', async (t) => {
+  const head = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
+  const dcs = 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:d\r\n';
+  const audio = 'm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:a\r\n';
+  t.strictSame(buildDataChannelAnswer({ ...chromeOffer, offer: parseSdp(head + dcs) }).bundle, undefined, 'no BUNDLE offered');
+  t.strictSame(buildDataChannelAnswer({ ...chromeOffer, offer: parseSdp(head + 'a=group:BUNDLE a\r\n' + audio + dcs) }).bundle, undefined, 'data section not in the offered group');
+  t.strictSame(buildDataChannelAnswer({ ...chromeOffer, offer: parseSdp(head + 'a=group:BUNDLE a d\r\n' + audio + dcs) }).bundle, ['d']);
+});
