@@ -12,6 +12,9 @@
  * - keep-alive: every `pingIntervalMs` each socket is sent a ping; a socket that has neither
  *   answered the previous ping nor sent anything since is terminated, and its room is told
  *   (`peer-left`). Browsers answer pings automatically; `{type:'ping'}` also counts.
+ * - rate: a socket may send `maxMessagesPerSecond` messages per one-second window; beyond
+ *   that its messages are dropped (one `rate-limited` error per window says so), and a socket
+ *   that keeps flooding (10× the rate in a window) is closed with 1008 (policy violation).
  * - rooms are independent: a failure in one (or in one socket) never touches another.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,6 +53,8 @@ export interface RoomServerOptions {
   maxMessageBytes?: number;
   /** Keep-alive ping period; 0 disables (default 30000 ms). */
   pingIntervalMs?: number;
+  /** Messages one socket may send per second (default 200: a burst of trickled candidates is ~20). */
+  maxMessagesPerSecond?: number;
 }
 
 export const DEFAULT_ROOM_SERVER_OPTIONS = {
@@ -58,6 +63,7 @@ export const DEFAULT_ROOM_SERVER_OPTIONS = {
   maxConnections: 10_000,
   maxMessageBytes: 64 * 1024,
   pingIntervalMs: 30_000,
+  maxMessagesPerSecond: 200,
 } as const;
 
 export interface RoomServerStats {
@@ -70,6 +76,8 @@ export interface RoomServerStats {
   errors: number;
   /** sockets terminated by the keep-alive */
   terminated: number;
+  /** messages dropped by the rate limit */
+  rateLimited: number;
 }
 
 export interface RoomServer {
@@ -94,6 +102,9 @@ interface Client {
   alive: boolean;
   room: string | undefined;
   peerId: string | undefined;
+  /** start of the current one-second rate window, and messages counted in it */
+  windowStart: number;
+  windowCount: number;
 }
 
 export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
@@ -107,7 +118,7 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
   });
   const rooms = new Map<string, Map<string, Client>>();
   const clients = new Set<Client>();
-  const stats = { relayed: 0, errors: 0, terminated: 0 };
+  const stats = { relayed: 0, errors: 0, terminated: 0, rateLimited: 0 };
 
   const ready =
     options.port !== undefined
@@ -195,8 +206,28 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
     }
   };
 
+  /** Counts a message against the socket's rate; false = drop it. */
+  const withinRate = (client: Client): boolean => {
+    const now = performance.now();
+    if (now - client.windowStart >= 1000) {
+      client.windowStart = now;
+      client.windowCount = 0;
+    }
+    const n = ++client.windowCount;
+    if (n <= o.maxMessagesPerSecond) return true;
+    stats.rateLimited++;
+    if (n === o.maxMessagesPerSecond + 1) {
+      const err = new SignalingError(429, 'rate-limited', `more than ${o.maxMessagesPerSecond} messages per second; dropping until the next second`);
+      send(client, encodeError({ framing: client.framing, id: null }, err));
+    } else if (n > o.maxMessagesPerSecond * 10) {
+      client.ws.close(1008, 'message flood');
+    }
+    return false;
+  };
+
   const onMessage = (client: Client, data: RawData, isBinary: boolean): void => {
     client.alive = true;
+    if (!withinRate(client)) return;
     const bytes = byteLength(data);
     if (isBinary || bytes > o.maxMessageBytes) {
       stats.errors++;
@@ -217,7 +248,7 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
       ws.close(1013, 'too many connections');
       return;
     }
-    const client: Client = { ws, framing: 'plain', alive: true, room: undefined, peerId: undefined };
+    const client: Client = { ws, framing: 'plain', alive: true, room: undefined, peerId: undefined, windowStart: performance.now(), windowCount: 0 };
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('close', () => leave(client));

@@ -210,6 +210,23 @@ t.test('JSON-RPC 2.0 framing: methods, notifications, errors, mixed with plain c
   t.same(await plain.next(), { type: 'peer-left', room: 'r', peerId: 'rpc' });
 });
 
+t.test('rate limit: a flooding socket is told once, dropped, then closed (1008); its room carries on', async (t) => {
+  const { server, joined } = await start(t, { maxMessagesPerSecond: 5 });
+  const flood = await joined('r', 'flood');
+  const calm = await joined('r', 'calm');
+  t.same(await flood.next(), { type: 'peer-joined', room: 'r', peerId: 'calm' });
+  const received: { type: string; code?: string }[] = [];
+  flood.ws.on('message', (d) => received.push(JSON.parse(d.toString())));
+  for (let i = 0; i < 300; i++) flood.send({ type: 'ping' });
+  t.equal((await flood.closed).code, 1008, 'closed for policy violation');
+  const limited = received.filter((m) => m.code === 'rate-limited');
+  t.ok(limited.length >= 1, 'told it was rate limited');
+  t.ok(received.filter((m) => m.type === 'pong').length < 300, 'not every ping was served');
+  t.ok(server.stats().rateLimited > 0);
+  t.same(await calm.next(), { type: 'peer-left', room: 'r', peerId: 'flood' });
+  t.same(await calm.request({ type: 'ping' }), PONG, 'the other socket is unaffected');
+});
+
 t.test('attached to an existing HTTP server on a path, beside plain HTTP', async (t) => {
   const http = createServer((_req, res) => res.end('page'));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -245,7 +262,7 @@ t.test('noServer mode: handleUpgrade from the application', async (t) => {
 });
 
 t.test('fuzz: arbitrary frames from one client never disturb another room or crash the server', async (t) => {
-  const { server, connect, joined } = await start(t);
+  const { server, connect, joined } = await start(t, { maxMessagesPerSecond: 1e9 });
   const a = await joined('quiet', 'a');
   const b = await joined('quiet', 'b');
   await a.next();
