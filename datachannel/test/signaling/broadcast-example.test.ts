@@ -4,7 +4,7 @@
 import t from 'tap';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserMissing, launchChromium } from './browser.js';
+import { browserMissing, firefoxMissing, launchChromium, launchFirefox } from './browser.js';
 import { startExample } from './example-process.js';
 
 // Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
@@ -43,4 +43,19 @@ t.test('broadcast: the server offers, two Chromium viewers watch and command', {
   const stats = (await (await fetch(`${example.url}stats`)).json()) as { frame: number; viewers: { state: string }[] };
   t.same(stats.viewers.map((v) => v.state), ['connected', 'connected']);
   t.ok(stats.frame >= 10, `${stats.frame} frames relayed`);
+});
+
+t.test('broadcast: a Firefox ESR viewer', { skip: firefoxMissing() }, async (t) => {
+  const example = await startExample('broadcast-offerer.ts');
+  t.teardown(() => example.stop());
+  const browser = await launchFirefox();
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(example.url);
+  await page.click('#connect');
+  await page.waitForFunction(() => Number(document.getElementById('frames').textContent!) >= 10, { timeout: 30_000 });
+  t.equal(await page.$eval('#state', (e) => e.textContent), 'connected');
+  await page.click('button[data-cmd="speed"][data-value="3"]');
+  await page.waitForFunction(() => /: speed 3/.test(document.getElementById('log').textContent!), { timeout: 10_000 });
+  t.match(await page.$eval('#log', (e) => e.textContent), /[0-9a-f]{8}: speed 3/, 'the command went out and came back to every viewer');
 });
