@@ -51,6 +51,11 @@ export class ClientHandshake extends HandshakeBase {
     return this.state === 'done';
   }
 
+  acceptsPlaintext(msgType: number): boolean {
+    void msgType;
+    return this.state !== 'wait-finished' && this.state !== 'done';
+  }
+
   start(now: number): void {
     this.clientRandom = this.host.freshRandom(RANDOM_LENGTH);
     this.sendClientHello(now);

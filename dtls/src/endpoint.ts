@@ -438,9 +438,9 @@ export class DtlsEndpoint implements HandshakeHost {
         this.counters.droppedHandshake++;
         return;
       }
-      if (this.currentState === 'connected' && epoch === 0 && f.messageSeq >= this.reassembler.nextSeq) {
-        // A new handshake in plaintext after ours completed: not a renegotiation we could even
-        // answer (that would be in epoch 1); drop it.
+      if (epoch === 0 && f.messageSeq >= this.reassembler.nextSeq && (this.currentState === 'connected' || !this.handshake.acceptsPlaintext(f.msgType))) {
+        // A plaintext message that cannot be genuine now (e.g. a new handshake after ours
+        // completed, which would be a renegotiation in epoch 1 anyway): drop it.
         this.counters.droppedHandshake++;
         continue;
       }

@@ -80,6 +80,14 @@ export abstract class HandshakeBase {
   /** True once our side has seen the peer's Finished. */
   abstract get done(): boolean;
 
+  /**
+   * Whether a plaintext (epoch-0) fragment of a message not yet processed can be genuine in the
+   * current state. Fragments that cannot (anything but a ClientHello before one was accepted;
+   * anything in plaintext when only the epoch-1 Finished is missing) are dropped before they
+   * occupy a reassembly slot.
+   */
+  abstract acceptsPlaintext(msgType: number): boolean;
+
   protected abstract get role(): 'client' | 'server';
 
   protected record(msg: HandshakeMessage): void {

@@ -43,6 +43,11 @@ export class ServerHandshake extends HandshakeBase {
     return this.state === 'done';
   }
 
+  acceptsPlaintext(msgType: number): boolean {
+    if (this.state === 'wait-client-hello') return msgType === HandshakeType.client_hello;
+    return this.state !== 'wait-finished' && this.state !== 'done';
+  }
+
   /** No ClientHello accepted yet (stateless: any message_seq is acceptable for it). */
   get awaitingClientHello(): boolean {
     return this.state === 'wait-client-hello';
