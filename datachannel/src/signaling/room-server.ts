@@ -244,6 +244,7 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
   };
 
   wss.on('connection', (ws) => {
+    ws.on('error', () => ws.terminate()); // e.g. 1009 oversize frame; 'close' follows
     if (wss.clients.size > o.maxConnections) {
       ws.close(1013, 'too many connections');
       return;
@@ -252,7 +253,6 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('close', () => leave(client));
-    ws.on('error', () => ws.terminate()); // e.g. 1009 oversize frame; 'close' follows
     clients.add(client);
     ws.once('close', () => clients.delete(client));
   });

@@ -147,6 +147,15 @@ t.test('caps: room size, peer ids, message size (error reply, then 1009 close be
   t.equal(server.stats().connections, 3);
 });
 
+t.test('caps: connections beyond maxConnections are closed with 1013', async (t) => {
+  const { connect } = await start(t, { maxConnections: 2 });
+  const a = await connect();
+  await connect();
+  const c = await connect();
+  t.equal((await c.closed).code, 1013, 'try again later');
+  t.same(await a.request({ type: 'ping' }), PONG, 'the admitted ones work');
+});
+
 t.test('keep-alive: a socket that stops answering pings is terminated and its room told', async (t) => {
   const { server, connect, joined } = await start(t, { pingIntervalMs: 40 });
   const live = await joined('r', 'live');
