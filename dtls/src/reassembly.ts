@@ -20,12 +20,13 @@ export type FragmentDisposition =
 
 class PartialMessage {
   readonly body: Uint8Array;
+  /** One bit per body byte: received yet? */
   private readonly have: Uint8Array;
   private missing: number;
 
   constructor(readonly msgType: number, length: number, readonly epoch: number) {
     this.body = new Uint8Array(length);
-    this.have = new Uint8Array(length);
+    this.have = new Uint8Array((length + 7) >>> 3);
     this.missing = length;
   }
 
@@ -33,8 +34,9 @@ class PartialMessage {
     const have = this.have, body = this.body;
     for (let i = 0; i < bytes.length; i++) {
       const j = offset + i;
-      if (have[j] === 0) {
-        have[j] = 1;
+      const bit = 1 << (j & 7);
+      if ((have[j >>> 3] & bit) === 0) {
+        have[j >>> 3] |= bit;
         body[j] = bytes[i];
         this.missing--;
       }
