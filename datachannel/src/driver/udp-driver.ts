@@ -38,7 +38,18 @@ export interface UdpDriverOptions {
   port?: number;
   /** with a wildcard bind: the addresses ICE announces (default: 127.0.0.1 + non-internal IPv4) */
   announcedAddresses?: string[];
+  /**
+   * SO_RCVBUF / SO_SNDBUF of each socket, bytes (default 4 MiB; the OS caps it, Linux at
+   * net.core.rmem_max / wmem_max). The Linux default (208 KiB) overflows when a peer sends a
+   * window's worth of SCTP packets at once, and every overflow is a loss to SCTP.
+   */
+  socketBufferSize?: number;
+  /** datagrams one connection sends before yielding to the event loop (default 64) */
+  maxBurst?: number;
 }
+
+export const DEFAULT_SOCKET_BUFFER_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BURST = 64;
 
 /** 127.0.0.1 plus the machine's non-internal IPv4 interface addresses. */
 export function defaultHostAddresses(): string[] {
@@ -78,6 +89,16 @@ export class UdpDriver {
   private timerAt: number | undefined;
   private readonly pending = new Set<DrivenConnection>();
   private flushQueued = false;
+  /** datagrams one connection sends per turn of the event loop (see `defer`) */
+  readonly maxBurst: number;
+  private readonly backlog = new Set<DrivenConnection>();
+  private backlogQueued = false;
+  private readonly flushBacklog = (): void => {
+    this.backlogQueued = false;
+    const list = [...this.backlog];
+    this.backlog.clear();
+    for (const c of list) this.service(c);
+  };
   private closed = false;
   private readonly counters: UdpDriverStats = { datagramsReceived: 0, datagramsSent: 0, datagramsDropped: 0, sendErrors: 0, timerFires: 0 };
   private readonly onTimer = (): void => this.fireTimers();
@@ -88,12 +109,16 @@ export class UdpDriver {
     for (const c of list) this.service(c);
   };
 
+  private constructor(maxBurst: number) {
+    this.maxBurst = Math.max(1, maxBurst);
+  }
+
   /** Bind the sockets. Rejects if a bind fails (the sockets bound so far are closed). */
   static async open(options: UdpDriverOptions = {}): Promise<UdpDriver> {
-    const driver = new UdpDriver();
+    const driver = new UdpDriver(options.maxBurst ?? DEFAULT_MAX_BURST);
     try {
       for (const address of options.addresses ?? defaultHostAddresses()) {
-        await driver.bind(address, options.port ?? 0, options.announcedAddresses);
+        await driver.bind(address, options.port ?? 0, options.announcedAddresses, options.socketBufferSize ?? DEFAULT_SOCKET_BUFFER_SIZE);
       }
     } catch (e) {
       driver.close();
@@ -117,12 +142,25 @@ export class UdpDriver {
 
   /** Drain a connection: transmits out, events to user code, repeat until quiet; then reschedule it. */
   service(conn: DrivenConnection): void {
+    let budget = this.maxBurst;
     for (let round = 0; round < 64; round++) {
-      this.flushTransmits(conn);
+      budget = this.flushTransmits(conn, budget);
       if (!conn.dispatchEvents()) break;
     }
-    this.flushTransmits(conn);
+    budget = this.flushTransmits(conn, budget);
+    if (budget === 0) this.defer(conn);
     this.schedule(conn);
+  }
+
+  /**
+   * More to send than one burst: continue after the event loop has polled the sockets
+   * (setImmediate runs after the poll phase), so receivers drain their buffers in between.
+   */
+  private defer(conn: DrivenConnection): void {
+    this.backlog.add(conn);
+    if (this.backlogQueued || this.closed) return;
+    this.backlogQueued = true;
+    setImmediate(this.flushBacklog);
   }
 
   /** Service `conn` soon (a microtask): used after API calls from user code. */
@@ -177,7 +215,7 @@ export class UdpDriver {
 
   // ---- internals ----
 
-  private async bind(address: string, port: number, announced: string[] | undefined): Promise<void> {
+  private async bind(address: string, port: number, announced: string[] | undefined, bufferSize: number): Promise<void> {
     const family = familyOf(address);
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
     await new Promise<void>((resolve, reject) => {
@@ -187,6 +225,13 @@ export class UdpDriver {
         resolve();
       });
     });
+    for (const set of [socket.setRecvBufferSize, socket.setSendBufferSize]) {
+      try {
+        set.call(socket, bufferSize);
+      } catch {
+        // not permitted or above the OS cap: keep the default
+      }
+    }
     const bound = socket.address();
     const wildcard = address === '0.0.0.0' || address === '::';
     const ips = wildcard ? (announced ?? defaultHostAddresses()).filter((a) => familyOf(a) === family) : [address];
@@ -224,15 +269,20 @@ export class UdpDriver {
     return locals[0];
   }
 
-  private flushTransmits(conn: DrivenConnection): void {
+  /** Send up to `budget` datagrams of `conn`; returns the budget left (0 = maybe more pending). */
+  private flushTransmits(conn: DrivenConnection, budget: number): number {
     const only = this.sockets.length === 1 ? this.sockets[0].socket : undefined;
-    for (let t = conn.pollTransmit(); t !== undefined; t = conn.pollTransmit()) {
+    while (budget > 0) {
+      const t = conn.pollTransmit();
+      if (t === undefined) break;
       const socket = only ?? this.socketByLocal.get(`${t.from.address}|${t.from.port}`) ?? this.sockets[0]?.socket;
-      if (socket === undefined || this.closed) return;
+      if (socket === undefined || this.closed) return budget;
       // engines may reuse their output buffer: hand the socket its own copy
       socket.send(Buffer.from(t.data), t.to.port, t.to.address);
       this.counters.datagramsSent++;
+      budget--;
     }
+    return budget;
   }
 
   private armTimer(): void {
