@@ -201,10 +201,13 @@ export function createHttpSignaling(options: HttpSignalingOptions): HttpSignalin
       sessionId = safeDecode(path.slice(sessionPrefix.length));
       routes = [trickle, remove];
     }
+    if (!routes && next) {
+      next(); // not ours: the application's route, untouched
+      return;
+    }
     if (options.allowOrigin !== undefined) res.setHeader('access-control-allow-origin', options.allowOrigin);
     if (!routes) {
-      if (next) next();
-      else fail(req, res, new SignalingError(404, 'not-found', `no route ${req.method} ${path ?? req.url}`));
+      fail(req, res, new SignalingError(404, 'not-found', `no route ${req.method} ${path ?? req.url}`));
       return;
     }
     const allow = routes.map((r) => r.method).join(', ');

@@ -286,7 +286,7 @@ t.test('routing: 404, 405 with Allow, 501 for a missing handler, CORS preflight'
 });
 
 t.test('mounted under a basePath beside other routes (next)', async (t) => {
-  const handler = createHttpSignaling({ accept: (sdp) => answerFor(sdp), basePath: '/signal/' });
+  const handler = createHttpSignaling({ accept: (sdp) => answerFor(sdp), basePath: '/signal/', allowOrigin: 'https://app.example' });
   const server: Server = createServer((req, res) => handler(req, res, () => res.end('app route')));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => server.close(() => r())));
@@ -294,7 +294,10 @@ t.test('mounted under a basePath beside other routes (next)', async (t) => {
   const res = await post(`${url}/signal/offer?x=1`, JSON.stringify({ sdp: OFFER }));
   t.equal(res.status, 201);
   t.match(res.headers.get('location'), /^\/signal\/session\//);
-  t.equal(await (await fetch(`${url}/index.html`)).text(), 'app route');
+  t.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
+  const app = await fetch(`${url}/index.html`);
+  t.equal(await app.text(), 'app route');
+  t.equal(app.headers.get('access-control-allow-origin'), null, 'application routes get no CORS header from us');
   t.equal(await (await fetch(`${url}/offer`)).text(), 'app route', 'routes outside basePath are not ours');
 });
 
