@@ -22,14 +22,22 @@ export function computeFingerprint(der: Uint8Array, algorithm = 'sha-256'): Cert
   return { algorithm: algorithm.toLowerCase(), value: hex.match(/../g)!.join(':') };
 }
 
+/** Strength order of the SDP hash names we know (weakest first). */
+const STRENGTH = ['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'];
+
 /**
- * True when `der` matches one of `expected` (RFC 8122 §5: any listed fingerprint with a hash
- * function we know; comparison ignores case). Unknown hash names never match.
+ * True when `der` matches the expected fingerprints (RFC 8122 §5): among the fingerprints whose
+ * hash function we support, only those of the strongest function count, and the certificate
+ * must match one of them (so a weak hash offered beside a strong one cannot be used to swap in
+ * a colliding certificate). Comparison ignores case; unknown hash names are ignored.
  */
 export function matchesFingerprint(der: Uint8Array, expected: readonly CertificateFingerprint[]): boolean {
+  let best = -1;
+  for (const fp of expected) best = Math.max(best, STRENGTH.indexOf(fp.algorithm.toLowerCase()));
+  if (best < 0) return false;
+  const actual = computeFingerprint(der, STRENGTH[best])!.value;
   for (const fp of expected) {
-    const actual = computeFingerprint(der, fp.algorithm);
-    if (actual !== undefined && actual.value === fp.value.trim().toUpperCase()) return true;
+    if (fp.algorithm.toLowerCase() === STRENGTH[best] && fp.value.trim().toUpperCase() === actual) return true;
   }
   return false;
 }

@@ -329,3 +329,17 @@ t.test('ClientHellos with GREASE values, DTLS 1.3 extensions and shuffled extens
   );
   t.pass('150 hellos answered as DTLS 1.2');
 });
+
+t.test('fingerprint matching (RFC 8122 §5): only the strongest supported hash counts', async (t) => {
+  const { matchesFingerprint, computeFingerprint } = await import('@tsrtc/dtls');
+  const cert = generateCertificate();
+  const other = generateCertificate();
+  const fp = (c: DtlsCertificate, a: string) => computeFingerprint(c.der, a)!;
+  t.ok(matchesFingerprint(cert.der, [fp(cert, 'sha-256')]));
+  t.ok(matchesFingerprint(cert.der, [{ algorithm: 'SHA-256', value: fp(cert, 'sha-256').value.toLowerCase() }]), 'case-insensitive');
+  t.ok(matchesFingerprint(cert.der, [fp(other, 'sha-256'), fp(cert, 'sha-256')]), 'any of several with the same hash');
+  t.notOk(matchesFingerprint(cert.der, [fp(cert, 'sha-1'), fp(other, 'sha-256')]), 'a matching weak hash does not override a strong mismatch');
+  t.ok(matchesFingerprint(cert.der, [fp(other, 'sha-1'), fp(cert, 'sha-512')]));
+  t.notOk(matchesFingerprint(cert.der, [{ algorithm: 'md5', value: '00' }]), 'unknown hash only: no match');
+  t.notOk(matchesFingerprint(cert.der, []), 'nothing expected: no match');
+});
