@@ -55,6 +55,11 @@ export interface RoomServerOptions {
   pingIntervalMs?: number;
   /** Messages one socket may send per second (default 200: a burst of trickled candidates is ~20). */
   maxMessagesPerSecond?: number;
+  /**
+   * Decides whether an upgrade request may connect (cookies, a token in the URL, Origin…);
+   * refused requests get HTTP 401 and never become sockets. Default: everyone.
+   */
+  authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
 }
 
 export const DEFAULT_ROOM_SERVER_OPTIONS = {
@@ -115,6 +120,13 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
     maxPayload: o.maxMessageBytes * 4,
     perMessageDeflate: false,
     clientTracking: true,
+    ...(options.authorize && {
+      verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
+        Promise.resolve()
+          .then(() => options.authorize!(info.req))
+          .then((ok) => done(ok === true, 401), () => done(false, 401));
+      },
+    }),
   });
   const rooms = new Map<string, Map<string, Client>>();
   const clients = new Set<Client>();

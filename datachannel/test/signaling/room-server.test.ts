@@ -236,6 +236,19 @@ t.test('rate limit: a flooding socket is told once, dropped, then closed (1008);
   t.same(await calm.request({ type: 'ping' }), PONG, 'the other socket is unaffected');
 });
 
+t.test('authorize: refused upgrades get 401 and never join', async (t) => {
+  const { server, url } = await start(t, { authorize: (req) => req.url === '/?token=secret' });
+  const ok = await TestClient.open(`${url}/?token=secret`);
+  t.same(await ok.request({ type: 'ping' }), PONG);
+  const refused = await TestClient.open(`${url}/?token=guess`).then(
+    () => 'connected',
+    (err: Error) => err.message,
+  );
+  t.match(refused, /401/);
+  t.equal(server.stats().connections, 1);
+  ok.close();
+});
+
 t.test('attached to an existing HTTP server on a path, beside plain HTTP', async (t) => {
   const http = createServer((_req, res) => res.end('page'));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
