@@ -35,6 +35,8 @@ muxed.addLocalAddress(dst, 0);
 mux.addAgent(muxed);
 mux.handlePacket(bytes, src, dst, 0);
 while (muxed.pollTransmit() || muxed.pollEvent());
+const payload = new Uint8Array(1200).fill(23);
+answer(lite); // USE-CANDIDATE: the pair is selected
 const dtls = Uint8Array.of(23, 254, 253, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4);
 
 function answer(agent: IceAgent): unknown {
@@ -48,6 +50,24 @@ export const iceSuite = {
   name: 'ice',
   cases: [
     { group: 'lite agent answers a Chromium check', impl: 'tsrtc', fn: () => answer(lite) },
+    {
+      group: 'send a 1,200-byte datagram over the selected pair',
+      impl: 'tsrtc',
+      fn: () => {
+        lite.send(payload, 2);
+        return lite.pollTransmit();
+      },
+    },
+    {
+      group: 'receive a DTLS datagram from the selected remote',
+      impl: 'tsrtc',
+      fn: () => {
+        lite.handlePacket(dtls, src, dst, 2);
+        const e = lite.pollEvent();
+        lite.pollEvent();
+        return e;
+      },
+    },
     {
       group: 'mux (1,000 agents) routes + answers a Chromium check',
       impl: 'tsrtc',

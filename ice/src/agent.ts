@@ -28,11 +28,11 @@ import { IceError } from './errors.js';
 import { writeBindingIndication, writeBindingRequest, writeCheckError, writeCheckRequest, writeCheckSuccess } from './messages.js';
 import type { CandidatePair } from './pair.js';
 import { fromSdpCandidate, normalizeIp, toSdpCandidate } from './sdp-candidate.js';
-import { PollQueue } from './queue.js';
+import { PollQueue, TransmitQueue, type Transmit } from './queue.js';
 import { resolveSettings, type IceSettings, type ResolvedIceSettings } from './settings.js';
 import { newIceStats, type IceStats } from './stats.js';
 import { TransactionTable, type RetransmitPolicy, type Transaction } from './transactions.js';
-import { TurnClient, type Transmit } from './turn-client.js';
+import { TurnClient } from './turn-client.js';
 
 /** W3C RTCIceConnectionState. */
 export type IceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
@@ -46,7 +46,14 @@ export type IceEvent =
   | { type: 'connection-state'; state: IceConnectionState }
   | { type: 'selected-pair'; local: Candidate; remote: Candidate }
   | { type: 'role'; role: IceRole }
-  | { type: 'data'; data: Uint8Array; from: TransportAddress };
+  | IceDataEvent;
+
+/** Non-STUN payload (DTLS) from a validated remote address. */
+export interface IceDataEvent {
+  type: 'data';
+  data: Uint8Array;
+  from: TransportAddress;
+}
 
 interface CheckContext {
   pair: CandidatePair;
@@ -97,8 +104,10 @@ export class IceAgent {
   private readonly turns: TurnClient[] = [];
   /** Addresses data is accepted from: sources of authenticated checks and of succeeded pairs. */
   private readonly validatedRemotes = new Set<string>();
-  private readonly transmits = new PollQueue<Transmit>();
+  private readonly transmits = new TransmitQueue();
   private readonly events = new PollQueue<IceEvent>();
+  private readonly dataEventPool: IceDataEvent[] = [];
+  private dataEventsUsed = 0;
 
   private selected: CandidatePair | undefined;
   private nominating: CandidatePair | undefined;
@@ -431,7 +440,23 @@ export class IceAgent {
   }
 
   pollEvent(): IceEvent | undefined {
-    return this.events.shift();
+    const e = this.events.shift();
+    if (!e) this.dataEventsUsed = 0; // drained: the data event objects may be reused
+    return e;
+  }
+
+  /** Data events come from a small pool (valid until the next call into the agent, like their bytes). */
+  private pushDataEvent(data: Uint8Array, from: TransportAddress): void {
+    let e = this.dataEventPool[this.dataEventsUsed];
+    if (e) {
+      e.data = data;
+      e.from = from;
+    } else {
+      e = { type: 'data', data, from };
+      this.dataEventPool.push(e);
+    }
+    this.dataEventsUsed++;
+    this.events.push(e);
   }
 
   // ---------------------------------------------------------------- receive path
@@ -443,12 +468,14 @@ export class IceAgent {
       if (turn.transport === 'udp' && turn.owns(from, to) && this.handleFromTurn(turn, bytes, now)) return;
     }
     if (kind === 'stun') return this.handleStun(decodeStun(bytes), from, to, now);
-    if (!this.validatedRemotes.has(addressKey(from))) {
+    // Fast path (no allocation): the selected pair's remote; else any validated address.
+    const sel = this.selected;
+    if (!(sel && sameAddress(from, sel.remote.address)) && !this.validatedRemotes.has(addressKey(from))) {
       this.statsCounters.droppedUnknownSource++;
       return;
     }
     this.statsCounters.dataBytesReceived += bytes.length;
-    this.events.push({ type: 'data', data: bytes, from });
+    this.pushDataEvent(bytes, from);
   }
 
   /**
@@ -985,7 +1012,7 @@ export class IceAgent {
 
   private transmit(data: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
     this.lastSentAt = now;
-    this.transmits.push({ data, from, to });
+    this.transmits.push(data, from, to);
   }
 
   private retransmit(tx: Transaction<CheckContext> | Transaction<GatherContext>, now: number): void {

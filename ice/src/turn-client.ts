@@ -18,19 +18,11 @@ import {
 import { addressKey, copyAddress, type TransportAddress } from './address.js';
 import { sharedStunWriter as writer } from './messages.js';
 import { StreamDeframer, padForStream } from './stream-framing.js';
+import type { Transmit, TransmitQueue } from './queue.js';
 import type { TurnServer } from './settings.js';
 import { TransactionTable, type RetransmitPolicy, type Transaction } from './transactions.js';
 
-export interface Transmit {
-  data: Uint8Array;
-  from: TransportAddress;
-  to: TransportAddress;
-  /**
-   * 'tcp': write to the driver's TCP connection from socket `from`'s interface to `to` (a TURN
-   * server; opened on first use, bytes in order). Absent: a UDP datagram.
-   */
-  transport?: 'tcp';
-}
+export type { Transmit };
 
 export type TurnState = 'new' | 'allocating' | 'allocated' | 'failed' | 'closed';
 
@@ -110,7 +102,7 @@ export class TurnClient {
   constructor(
     readonly server: TurnServer,
     readonly socket: TransportAddress,
-    private readonly out: { push(t: Transmit): void },
+    private readonly out: Pick<TransmitQueue, 'push'>,
     private readonly options: TurnClientOptions,
   ) {
     this.deframer = server.transport === 'tcp' ? new StreamDeframer() : undefined;
@@ -432,8 +424,7 @@ export class TurnClient {
   }
 
   private emit(data: Uint8Array): void {
-    if (this.deframer) this.out.push({ data, from: this.socket, to: this.server.address, transport: 'tcp' });
-    else this.out.push({ data, from: this.socket, to: this.server.address });
+    this.out.push(data, this.socket, this.server.address, this.deframer ? 'tcp' : undefined);
   }
 
   private newTransactionId(): Uint8Array {

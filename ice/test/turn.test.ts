@@ -12,7 +12,8 @@ function setup(seed: number, password = 'alice-pass') {
   const server = new SimTurnServer(net, v4('192.0.2.1', 3478), { alice: 'alice-pass' });
   const out: Transmit[] = [];
   const socket = v4('198.51.100.1', 5000);
-  const client = new TurnClient({ address: server.address, username: 'alice', password, transport: 'udp' }, socket, out, {
+  const queue = { push: (data: Uint8Array, from: TransportAddress, to: TransportAddress) => void out.push({ data, from, to }) };
+  const client = new TurnClient({ address: server.address, username: 'alice', password, transport: 'udp' }, socket, queue, {
     random: net.rng.fill,
     retransmit: { rto: 100, rtoMax: 800, maxTransmissions: 5 },
     lifetime: 600,
