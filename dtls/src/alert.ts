@@ -1,5 +1,3 @@
-import { ByteReader } from './bytes.js';
-
 /** AlertLevel (RFC 5246 §7.2). */
 export const AlertLevel = {
   warning: 1,
@@ -29,21 +27,8 @@ export const AlertDescription = {
   unsupported_extension: 110,
 } as const;
 
-export interface Alert {
-  level: number;
-  description: number;
-}
-
 export function encodeAlert(level: number, description: number): Uint8Array {
   return Uint8Array.of(level, description);
-}
-
-/** Decode the two-byte Alert struct; throws DtlsError on a wrong length. */
-export function decodeAlert(bytes: Uint8Array): Alert {
-  const r = new ByteReader(bytes);
-  const alert = { level: r.u8(), description: r.u8() };
-  r.expectEnd();
-  return alert;
 }
 
 /** A name for logs and failure reasons. */

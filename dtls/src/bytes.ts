@@ -40,13 +40,6 @@ export class ByteReader {
     return (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
   }
 
-  u48(): number {
-    this.need(6);
-    const b = this.bytes, p = this.pos;
-    this.pos = p + 6;
-    return (b[p] * 2 ** 40) + (b[p + 1] * 2 ** 32) + ((b[p + 2] << 24) >>> 0) + ((b[p + 3] << 16) | (b[p + 4] << 8) | b[p + 5]);
-  }
-
   take(n: number): Uint8Array {
     this.need(n);
     const v = this.bytes.subarray(this.pos, this.pos + n);
@@ -179,8 +172,4 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 }

@@ -68,9 +68,6 @@ export function isAcceptedRecordVersion(version: number): boolean {
   return version === ProtocolVersion.DTLS_1_2 || version === ProtocolVersion.DTLS_1_0;
 }
 
-/** The largest 48-bit sequence number; an epoch must not wrap (RFC 6347 §4.1). */
-export const MAX_SEQUENCE_NUMBER = 2 ** 48 - 1;
-
 /**
  * RFC 7983 demultiplexing: a DTLS record starts with a byte in 20..63.
  * (Only 20..23 are DTLS 1.2 content types; the rest of the range is reserved for DTLS.)
