@@ -131,3 +131,32 @@ t.test('W3C API errors', async (t) => {
   t.throws(() => pc.createDataChannel('late'), { name: 'InvalidStateError' });
   await t.rejects(pc.createOffer(), { name: 'InvalidStateError' });
 });
+
+t.test('RTCIceCandidate reads the fields of its candidate line', (t) => {
+  const c = new RTCIceCandidate({
+    candidate: 'candidate:842163049 1 udp 1677729535 203.0.113.7 61665 typ srflx raddr 10.0.0.2 rport 61665 generation 0 ufrag EsAw network-cost 999',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  });
+  t.equal(c.foundation, '842163049');
+  t.equal(c.component, 'rtp');
+  t.equal(c.protocol, 'udp');
+  t.equal(c.priority, 1677729535);
+  t.equal(c.address, '203.0.113.7');
+  t.equal(c.port, 61665);
+  t.equal(c.type, 'srflx');
+  t.equal(c.relatedAddress, '10.0.0.2');
+  t.equal(c.relatedPort, 61665);
+  t.equal(c.usernameFragment, 'EsAw');
+  t.same(c.toJSON(), { candidate: c.candidate, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'EsAw' });
+  const end = new RTCIceCandidate({ candidate: '', sdpMid: '0' });
+  t.equal(end.address, null);
+  t.end();
+});
+
+t.test('a bind failure surfaces as icecandidateerror', async (t) => {
+  const pc = new RTCPeerConnection({ tsrtc: { addresses: ['192.0.2.123'] } }); // TEST-NET-1: not a local address
+  t.teardown(() => pc.close());
+  const e = await new Promise<Event & { errorText?: string }>((r) => pc.addEventListener('icecandidateerror', r as never, { once: true }));
+  t.match(e.errorText, /cannot bind UDP sockets/);
+});

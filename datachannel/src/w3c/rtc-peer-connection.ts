@@ -188,7 +188,16 @@ export class RTCPeerConnection extends EventTarget {
       }
     }
     this.#core.setIceServers(stun, turn);
-    const driver = await UdpDriver.open({ addresses: ts.addresses, port: ts.port });
+    let driver: UdpDriver;
+    try {
+      driver = await UdpDriver.open({ addresses: ts.addresses, port: ts.port });
+    } catch (e) {
+      // no socket could be bound: no candidates will come (W3C: icecandidateerror)
+      const ev = new Event('icecandidateerror') as Event & { errorText?: string };
+      ev.errorText = `cannot bind UDP sockets: ${(e as Error).message}`;
+      if (!this.#closed) this.dispatchEvent(ev);
+      return;
+    }
     if (this.#closed) {
       driver.close();
       return;
