@@ -27,6 +27,7 @@ export const AlertDescription = {
   unsupported_extension: 110,
 } as const;
 
+/** The two-byte Alert struct (RFC 5246 §7.2). */
 export function encodeAlert(level: number, description: number): Uint8Array {
   return Uint8Array.of(level, description);
 }
