@@ -1,12 +1,25 @@
 // Headless Chromium for the page tests (playwright-core driving the Debian `chromium`).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+/** Why npm package `name` cannot be used here, or undefined when it can. */
+export function missingPackage(name: string): string | undefined {
+  try {
+    require.resolve(name);
+    return undefined;
+  } catch {
+    return `npm package ${name} is not installed (a devDependency of the workspace)`;
+  }
+}
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function browserMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found: install Debian package "chromium" (or set CHROMIUM_PATH) to run the browser tests`;
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} not found: install Debian package "chromium" (or set CHROMIUM_PATH) to run the browser tests`;
+  return missingPackage('playwright-core');
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -24,7 +37,8 @@ export async function launchChromium(): Promise<Browser> {
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 export function firefoxMissing(): string | undefined {
-  return existsSync(FIREFOX) ? undefined : `${FIREFOX} not found: install Debian package "firefox-esr" (or set FIREFOX_PATH) to run the Firefox tests`;
+  if (!existsSync(FIREFOX)) return `${FIREFOX} not found: install Debian package "firefox-esr" (or set FIREFOX_PATH) to run the Firefox tests`;
+  return missingPackage('puppeteer-core');
 }
 
 /**

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { startDemoServer } from '../../src/demo/demo-server.js';
 import { createEchoEngine, type EngineName } from '../../src/demo/echo-engine.js';
-import { browserMissing, firefoxMissing, launchChromium, launchFirefox } from './browser.js';
+import { browserMissing, firefoxMissing, launchChromium, launchFirefox, missingPackage } from './browser.js';
 
 // Functions given to page.waitForFunction / page.evaluate run in the page, where this exists.
 declare const document: { getElementById(id: string): { textContent: string | null }; querySelectorAll(selector: string): { length: number } };
@@ -62,7 +62,7 @@ async function exercise(t: Test, engineName: EngineName) {
   t.same(errors, [], 'no script errors on the page');
 }
 
-t.test('demo page against node-datachannel (the comparison engine)', { skip: missing }, (t) => exercise(t, 'node-datachannel'));
+t.test('demo page against node-datachannel (the comparison engine)', { skip: missing ?? missingPackage('node-datachannel') }, (t) => exercise(t, 'node-datachannel'));
 t.test('demo page against tsrtc (the default engine)', { skip: missing }, (t) => exercise(t, 'tsrtc'));
 
 t.test('demo page in Firefox ESR against tsrtc', { skip: firefoxMissing() }, async (t) => {
