@@ -89,8 +89,14 @@ function gatheringComplete(pc: W3cPeerConnection): Promise<void> {
 }
 
 export async function nodeDatachannelEchoEngine(): Promise<EchoEngine> {
-  const polyfill = await import('node-datachannel/polyfill');
-  const ndc = await import('node-datachannel');
+  let polyfill: typeof import('node-datachannel/polyfill');
+  let ndc: typeof import('node-datachannel');
+  try {
+    polyfill = await import('node-datachannel/polyfill');
+    ndc = await import('node-datachannel');
+  } catch (err) {
+    throw new Error(`--engine=node-datachannel needs the npm package node-datachannel (${(err as Error).message})`);
+  }
   return w3cEchoEngine('node-datachannel (libdatachannel, for comparison)', polyfill.RTCPeerConnection as unknown as W3cPeerConnectionCtor, () =>
     ndc.cleanup(),
   );
