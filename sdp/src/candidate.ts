@@ -178,9 +178,18 @@ export function isMdnsAddress(address: string): boolean {
   return address.length > 6 && address.endsWith('.local');
 }
 
+/** A field must be one token: non-empty, no SP, TAB, CR, LF or NUL (RFC 8839 §5.1 fields are SP-separated). */
 function checkToken(v: string, what: string): string {
-  if (typeof v !== 'string' || v.length === 0 || /[\s\0]/.test(v)) throw new SdpError('bad-argument', `candidate ${what} must be a non-empty token without spaces`);
+  if (typeof v !== 'string' || v.length === 0) return badToken(what);
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 0x20) return badToken(what);
+  }
   return v;
+}
+
+function badToken(what: string): never {
+  throw new SdpError('bad-argument', `candidate ${what} must be a non-empty token without spaces or control characters`);
 }
 
 function checkInt(v: number, min: number, max: number, what: string): number {
