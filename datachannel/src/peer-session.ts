@@ -5,7 +5,7 @@
  */
 import type { ManagedChannel } from './data-channel-manager.js';
 import type { DrivenConnection, UdpDriver } from './driver/udp-driver.js';
-import type { IceTransmit } from './engines.js';
+import type { IceTransmit, TransportAddress } from './engines.js';
 import type { PeerConnectionCore, PeerConnectionCoreEvent } from './peer-connection-core.js';
 import { RTCDataChannel, type ChannelHost } from './w3c/rtc-data-channel.js';
 
@@ -19,6 +19,13 @@ export class PeerSession implements DrivenConnection, ChannelHost {
   /** absolute deadline (driver clock) by which the connection must be up, else `onExpired` */
   expiresAt: number | undefined;
   onExpired: () => void = () => {};
+  /**
+   * An engine threw on input (a bug: engines promise not to throw on network input). The
+   * connection is unusable; the owner closes it. Default: rethrow.
+   */
+  onInternalError: (error: unknown) => void = (error) => {
+    throw error;
+  };
   /** receives every non-channel event, and `datachannel` with the wrapper */
   onEvent: (e: SessionEvent) => void = () => {};
 
@@ -58,8 +65,31 @@ export class PeerSession implements DrivenConnection, ChannelHost {
         return;
       }
     }
-    this.core.handleTimeout(now);
+    try {
+      this.core.handleTimeout(now);
+    } catch (e) {
+      this.onInternalError(e);
+    }
   }
+
+  /** Feed one datagram (the driver's router calls this). */
+  handlePacket(bytes: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
+    try {
+      this.core.handlePacket(bytes, from, to, now);
+    } catch (e) {
+      this.onInternalError(e);
+    }
+  }
+
+  /** A datagram an IceMux already handed to this connection's agent. */
+  handleDeliveredPacket(length: number, now: number): void {
+    try {
+      this.core.handleDeliveredPacket(length, now);
+    } catch (e) {
+      this.onInternalError(e);
+    }
+  }
+
   nextDeadline(): number | undefined {
     const d = this.core.nextDeadline();
     const x = this.expiresAt;

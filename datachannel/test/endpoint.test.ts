@@ -117,3 +117,24 @@ t.test('limits and bad input', async (t) => {
   t.equal(endpoint.peers.length, 0);
   t.throws(() => endpoint.applyAnswer('nope', 'v=0'), { name: 'InvalidStateError' });
 });
+
+t.test('an engine that throws closes its peer only; the endpoint keeps serving', async (t) => {
+  const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1' });
+  t.teardown(() => endpoint.close());
+  endpoint.on('message', (data, channel) => channel.send(data));
+  const Ts = await clients[0][1]();
+  const one = await dial(endpoint, Ts);
+  const two = await dial(endpoint, Ts);
+  t.teardown(() => { one.pc.close(); two.pc.close(); });
+  // sabotage the first peer's ICE agent, as a bug would
+  const agent = one.peer.session.core.iceAgent as unknown as { handlePacket: () => void };
+  agent.handlePacket = () => { throw new Error('boom'); };
+  const closed = once<[RtcPeer, string]>(endpoint, 'peer-closed');
+  one.dc.send('trigger');
+  const [peer, reason] = await closed;
+  t.equal(peer.id, one.peer.id);
+  t.match(reason, /internal error: boom/);
+  const echo = waitFor(two.dc, 'message');
+  two.dc.send('still here');
+  t.equal((await echo).data, 'still here', 'the other peer is unaffected');
+});

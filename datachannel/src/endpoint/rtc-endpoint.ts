@@ -205,11 +205,20 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
     this.#driver = driver;
     this.#mux = new IceMux({ maxAgents: options.maxPeers });
     driver.router = (bytes, from, to, now) => {
-      const agent = this.#mux.handlePacket(bytes, from, to, now);
+      let agent;
+      try {
+        agent = this.#mux.handlePacket(bytes, from, to, now);
+      } catch (e) {
+        // the agent the datagram went to threw: find and close its peer, keep serving the others
+        const owner = this.#mux.route(bytes, from);
+        const peer = owner === undefined ? undefined : this.#byAgent.get(owner);
+        if (peer !== undefined) this._closePeer(peer, `internal error: ${(e as Error).message}`, false);
+        return undefined;
+      }
       if (agent === undefined) return undefined;
       const peer = this.#byAgent.get(agent);
       if (peer === undefined) return undefined;
-      peer.session.core.handleDeliveredPacket(bytes.length, now);
+      peer.session.handleDeliveredPacket(bytes.length, now);
       return peer.session;
     };
   }
@@ -376,6 +385,8 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
     const peer = new RtcPeer(peerId, session, this);
     session.expiresAt = this.#driver.now() + o.connectTimeout;
     session.onExpired = () => this._closePeer(peer, `not connected within ${o.connectTimeout} ms`, false);
+    // one misbehaving connection must not take the server down
+    session.onInternalError = (e) => this._closePeer(peer, `internal error: ${(e as Error)?.message ?? e}`, false);
     session.onEvent = (e) => {
       switch (e.type) {
         case 'connection-state':

@@ -207,8 +207,13 @@ export class RTCPeerConnection extends EventTarget {
     const core = this.#core;
     const session = this.#session;
     driver.router = (bytes, from, to, now) => {
-      core.handlePacket(bytes, from, to, now);
+      session.handlePacket(bytes, from, to, now);
       return session;
+    };
+    session.onInternalError = (e) => {
+      // an engine bug: report it and end this connection rather than the process
+      process.emitWarning(`tsrtc: RTCPeerConnection closed after an internal error: ${(e as Error)?.stack ?? e}`);
+      this.close();
     };
     for (const a of driver.localAddresses) core.addLocalAddress(a, driver.now());
     driver.service(session);
