@@ -65,6 +65,28 @@ t.test('rooms: join lists the peers, others hear of it, relays reach the named p
   t.match(server.stats(), { connections: 4, rooms: 2, peers: 4, relayed: 4, errors: 1 });
 });
 
+t.test('many rooms at once: 20 pairs exchange 10 signals each, none crosses into another room', async (t) => {
+  const { server, joined } = await start(t);
+  const pairs = await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      const a = await joined(`room-${i}`, 'a');
+      const b = await joined(`room-${i}`, 'b');
+      await a.next(); // peer-joined b
+      return { i, a, b };
+    }),
+  );
+  for (const { i, a } of pairs) for (let k = 0; k < 10; k++) a.send({ type: 'offer', to: 'b', sdp: `${SDP}a=room:${i}:${k}\r\n` });
+  for (const { i, b } of pairs) {
+    for (let k = 0; k < 10; k++) {
+      const m = await b.next();
+      if (m.sdp !== `${SDP}a=room:${i}:${k}\r\n` || m.from !== 'a') t.fail(`room ${i} got ${JSON.stringify(m)}`);
+    }
+    t.same(await b.expectNothingBeforePong(), PONG);
+  }
+  t.equal(server.stats().relayed, 200);
+  t.equal(server.stats().rooms, 20);
+});
+
 t.test('leave and disconnect tell the room; an emptied room disappears', async (t) => {
   const { server, joined } = await start(t);
   const a = await joined('r', 'a');
