@@ -20,7 +20,9 @@ export interface LiteDtlsSession {
 export async function liteDtlsSession(offer: string, role: 'client' | 'server', applyAnswer: (sdp: string) => Promise<unknown>, timeoutMs = 20_000): Promise<LiteDtlsSession> {
   const mid = /a=mid:(\S+)/.exec(offer)![1];
   const fp = /a=fingerprint:(\S+) (\S+)/.exec(offer)!;
-  const certificate = generateCertificate({ now: Date.now() });
+  // One role uses W3C-style validity (now − 1 day … now + 30 days), the other the clock-free
+  // default (2025-01-01 … 9999-12-31 GeneralizedTime): peers must accept both.
+  const certificate = role === 'client' ? generateCertificate({ now: Date.now() }) : generateCertificate();
   const socket = createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   const port = socket.address().port;
