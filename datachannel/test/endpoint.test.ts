@@ -138,3 +138,8 @@ t.test('an engine that throws closes its peer only; the endpoint keeps serving',
   two.dc.send('still here');
   t.equal((await echo).data, 'still here', 'the other peer is unaffected');
 });
+
+t.teardown(async () => {
+  const ndc = (await import('node-datachannel')) as unknown as { cleanup?: () => void; default?: { cleanup?: () => void } };
+  (ndc.cleanup ?? ndc.default?.cleanup)?.();
+});

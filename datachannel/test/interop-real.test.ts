@@ -135,3 +135,9 @@ t.test('ICE restart with libwebrtc, started by either side', async (t) => {
     }
   }
 });
+
+t.teardown(async () => {
+  // let libdatachannel's threads end now instead of at their own timeouts
+  const ndc = (await import('node-datachannel')) as unknown as { cleanup?: () => void; default?: { cleanup?: () => void } };
+  (ndc.cleanup ?? ndc.default?.cleanup)?.();
+});
