@@ -49,6 +49,7 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {
-  console.error(`tsrtc demo: ${(err as Error).message}`);
+  const e = err as Error & { code?: string };
+  console.error(`tsrtc demo: ${e.message}${e.code?.startsWith('ERR_PARSE_ARGS') ? `\n${USAGE}` : ''}`);
   process.exit(1);
 }
