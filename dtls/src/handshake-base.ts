@@ -1,4 +1,4 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AlertDescription, HandshakeFailure, UnexpectedMessage } from './alert.js';
 import { bytesEqual } from './bytes.js';
 import type { CipherSuite } from './cipher-suites.js';
@@ -16,6 +16,7 @@ import {
 } from './key-schedule.js';
 import type { HandshakeMessage } from './reassembly.js';
 import type { ResolvedDtlsSettings } from './settings.js';
+import { certificatePublicKey } from './spki.js';
 
 /** What a completed handshake established. */
 export interface HandshakeResult {
@@ -114,7 +115,7 @@ export abstract class HandshakeBase {
     const leaf = chain[0];
     let key: KeyObject;
     try {
-      key = new X509Certificate(leaf).publicKey;
+      key = certificatePublicKey(leaf);
     } catch {
       throw new HandshakeFailure(AlertDescription.bad_certificate, 'peer certificate or its public key does not parse');
     }
