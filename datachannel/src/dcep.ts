@@ -64,7 +64,6 @@ export interface ChannelReliability {
 }
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
 
 function isKnownChannelType(t: number): boolean {
   const base = t & ~UNORDERED_BIT;
@@ -105,20 +104,26 @@ export function encodeDataChannelOpen(open: Omit<DataChannelOpen, 'type'>): Uint
   if (!Number.isInteger(rp) || rp < 0 || rp > 0xffffffff) {
     throw new DataChannelError('bad-reliability', `DCEP reliability parameter ${rp} is not a 32-bit integer`);
   }
-  const label = utf8Encoder.encode(open.label);
-  const protocol = utf8Encoder.encode(open.protocol);
-  if (label.length > 0xffff) throw new DataChannelError('label-too-long', `label is ${label.length} bytes (max 65535)`);
-  if (protocol.length > 0xffff) throw new DataChannelError('protocol-too-long', `protocol is ${protocol.length} bytes (max 65535)`);
-  const out = new Uint8Array(OPEN_HEADER_LENGTH + label.length + protocol.length);
-  const view = new DataView(out.buffer);
+  const labelLength = utf8Length(open.label);
+  const protocolLength = utf8Length(open.protocol);
+  if (labelLength > 0xffff) throw new DataChannelError('label-too-long', `label is ${labelLength} bytes (max 65535)`);
+  if (protocolLength > 0xffff) throw new DataChannelError('protocol-too-long', `protocol is ${protocolLength} bytes (max 65535)`);
+  // compute the size, allocate once, write in place
+  const out = new Uint8Array(OPEN_HEADER_LENGTH + labelLength + protocolLength);
   out[0] = DcepMessageType.DATA_CHANNEL_OPEN;
   out[1] = open.channelType;
-  view.setUint16(2, open.priority);
-  view.setUint32(4, rp);
-  view.setUint16(8, label.length);
-  view.setUint16(10, protocol.length);
-  out.set(label, OPEN_HEADER_LENGTH);
-  out.set(protocol, OPEN_HEADER_LENGTH + label.length);
+  out[2] = open.priority >>> 8;
+  out[3] = open.priority & 0xff;
+  out[4] = rp >>> 24;
+  out[5] = (rp >>> 16) & 0xff;
+  out[6] = (rp >>> 8) & 0xff;
+  out[7] = rp & 0xff;
+  out[8] = labelLength >>> 8;
+  out[9] = labelLength & 0xff;
+  out[10] = protocolLength >>> 8;
+  out[11] = protocolLength & 0xff;
+  writeUtf8(out, OPEN_HEADER_LENGTH, open.label, labelLength);
+  writeUtf8(out, OPEN_HEADER_LENGTH + labelLength, open.protocol, protocolLength);
   return out;
 }
 
@@ -145,15 +150,14 @@ export function decodeDcep(bytes: Uint8Array): DcepMessage {
   if (bytes.length < OPEN_HEADER_LENGTH) {
     throw new DataChannelError('truncated', `DATA_CHANNEL_OPEN is ${bytes.length} bytes, header needs 12`, bytes.length);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const channelType = bytes[1];
   if (!isKnownChannelType(channelType)) {
     throw new DataChannelError('bad-channel-type', `unknown DCEP channel type 0x${channelType.toString(16)}`, 1);
   }
-  const priority = view.getUint16(2);
-  const reliabilityParameter = view.getUint32(4);
-  const labelLength = view.getUint16(8);
-  const protocolLength = view.getUint16(10);
+  const priority = (bytes[2] << 8) | bytes[3];
+  const reliabilityParameter = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
+  const labelLength = (bytes[8] << 8) | bytes[9];
+  const protocolLength = (bytes[10] << 8) | bytes[11];
   const end = OPEN_HEADER_LENGTH + labelLength + protocolLength;
   if (bytes.length < end) {
     throw new DataChannelError('truncated', `DATA_CHANNEL_OPEN declares ${end} bytes, has ${bytes.length}`, bytes.length);
@@ -165,9 +169,38 @@ export function decodeDcep(bytes: Uint8Array): DcepMessage {
 
 function decodeUtf8(bytes: Uint8Array, offset: number, length: number, what: string): string {
   if (length === 0) return '';
+  // ASCII fast path (labels usually are): one char per byte
+  let ascii = true;
+  for (let i = offset; i < offset + length; i++) {
+    if (bytes[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    let out = '';
+    for (let i = offset; i < offset + length; i++) out += String.fromCharCode(bytes[i]);
+    return out;
+  }
   try {
     return utf8Decoder.decode(bytes.subarray(offset, offset + length));
   } catch {
     throw new DataChannelError('bad-utf8', `DCEP ${what} is not valid UTF-8`, offset);
+  }
+}
+
+/** UTF-8 length of `s`: the string length when it is ASCII, else Buffer.byteLength. */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+const utf8Encoder = new TextEncoder();
+
+function writeUtf8(out: Uint8Array, offset: number, s: string, byteLength: number): void {
+  if (byteLength === s.length) {
+    for (let i = 0; i < byteLength; i++) out[offset + i] = s.charCodeAt(i);
+  } else {
+    utf8Encoder.encodeInto(s, out.subarray(offset, offset + byteLength));
   }
 }
