@@ -4,6 +4,7 @@ import { decodeStun, shortTermKey, StunClass, StunMethod, StunWriter, type Trans
 import { IceAgent, type IceSettings } from '../src/index.js';
 import { SimAgent, connected, signal } from './sim/harness.js';
 import { SimNetwork } from './sim/network.js';
+import { SimTurnServer } from './sim/turn-server.js';
 
 const v4 = (address: string, port: number): TransportAddress => ({ family: 4, address, port });
 const isUp = (s: string): boolean => s === 'connected' || s === 'completed';
@@ -264,3 +265,46 @@ t.test('response validation (RFC 8445 §7.2.5): integrity, fingerprint, symmetry
     t.equal(state(agent), 'in-progress');
   }
 });
+
+t.test('NAT rebinding: consent fails on the side that lost the path; an ICE restart recovers', async (t) => {
+  const net = new SimNetwork(40);
+  const stun = new SimTurnServer(net, v4('192.0.2.1', 3478), {});
+  const nat = net.addNat('port-restricted', '203.0.113.1', ['10.0.0.1']);
+  net.addNat('full-cone', '203.0.113.2', ['10.1.0.1']);
+  const a = new SimAgent(net, new IceAgent({ controlling: true, random: net.rng.fill, stunServers: [stun.address] }, 0), [v4('10.0.0.1', 5000)]);
+  const b = new SimAgent(net, new IceAgent({ random: net.rng.fill, stunServers: [stun.address] }, 0), [v4('10.1.0.1', 6000)]);
+  signal(a, b);
+  a.start();
+  b.start();
+  net.run(10_000, connected(a, b));
+  t.ok(isUp(a.state) && isUp(b.state));
+  const oldRemote = b.agent.selectedPair()!.remoteAddress;
+  // a's NAT forgets its mappings: a's packets now leave from a new public port.
+  nat.rebind();
+  const at = net.now;
+  net.run(at + 8_000);
+  t.equal(b.state, 'disconnected', 'b\'s consent checks go to the dead mapping');
+  // The application notices and restarts ICE on both sides (new credentials, same sockets).
+  a.agent.restart(net.now);
+  b.agent.restart(net.now);
+  a.agent.setRemoteCredentials(b.agent.localUfrag, b.agent.localPwd, net.now);
+  b.agent.setRemoteCredentials(a.agent.localUfrag, a.agent.localPwd, net.now);
+  a.drain(net.now);
+  b.drain(net.now);
+  net.run(net.now + 10_000, () => isUp(b.state) && !sameEndpoint(b.agent.selectedPair()!.remoteAddress, oldRemote));
+  t.ok(isUp(a.state) && isUp(b.state), `both up again (${a.state}, ${b.state})`);
+  t.not(b.agent.selectedPair()!.remoteAddress.port, oldRemote.port, 'b now talks to a\'s new mapping');
+  b.received.length = 0;
+  t.ok(b.agent.send(Uint8Array.of(23, 9), net.now));
+  b.drain(net.now);
+  t.ok(a.agent.send(Uint8Array.of(23, 8), net.now));
+  a.drain(net.now);
+  net.run(net.now + 100);
+  t.same(a.received.at(-1), Uint8Array.of(23, 9), 'data flows b → a again');
+  t.same(b.received.at(-1), Uint8Array.of(23, 8), 'and a → b');
+  t.notOk(b.timeline.some((x) => x.state === 'failed'), 'recovered before consent expired');
+});
+
+function sameEndpoint(x: TransportAddress, y: TransportAddress): boolean {
+  return x.address === y.address && x.port === y.port;
+}

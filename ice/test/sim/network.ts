@@ -48,6 +48,12 @@ export class Nat {
     return { family: 4, address: this.publicIp, port: m.publicPort };
   }
 
+  /** Forgets every mapping (a NAT reboot or rebinding): flows get new public ports. */
+  rebind(): void {
+    this.outbound.clear();
+    this.inbound.clear();
+  }
+
   /** The internal destination of an incoming packet, or undefined if the NAT filters it. */
   translateIn(from: TransportAddress, publicPort: number): TransportAddress | undefined {
     const m = this.inbound.get(publicPort);
