@@ -278,4 +278,32 @@ t.test('ECDHE_RSA: tsrtc client ↔ s_server with an RSA certificate', { skip: h
   }
 });
 
+t.test('ECDHE_RSA: tsrtc server with an RSA certificate ↔ s_client', { skip: haveOpenssl ? false : 'openssl not installed' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrtc-dtls-rsa-'));
+  const key = join(dir, 'k.pem'), crt = join(dir, 'c.pem');
+  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=rsa', '-keyout', key, '-out', crt]);
+  const rsa = DtlsCertificate.fromPem(readFileSync(key, 'utf8'), readFileSync(crt, 'utf8'));
+  const driver = new UdpDtlsDriver();
+  const port = await driver.bind();
+  driver.open({ role: 'server', certificate: rsa });
+  const message = 'hello from openssl, rsa';
+  const client = spawnScript('dtls-client.sh', [`127.0.0.1:${port}`, message], { DTLS_WAIT: '0.5', DTLS_CIPHER: 'ECDHE-RSA-AES128-GCM-SHA256' });
+  try {
+    const fp = await client.waitLine(/^FINGERPRINT (\S+) (\S+)/, 10_000);
+    driver.endpoint.setRemoteFingerprints([{ algorithm: fp[1], value: fp[2] }], driver.now());
+    driver.flush();
+    const ev = await driver.waitFor((e) => e.type === 'connected' || e.type === 'failed', 10_000, 'connected');
+    t.equal(ev.type === 'connected' ? ev.cipherSuite : JSON.stringify(ev), 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    let got = '';
+    await driver.waitFor((e) => e.type === 'data' && (got += dec.decode(e.data)).includes(message), 10_000, 'data');
+    t.pass('data from s_client');
+    t.equal(await client.exited, 0, 's_client exit status');
+    t.ok(client.lines.some((l) => l.includes('Cipher is ECDHE-RSA-AES128-GCM-SHA256')), 's_client: ECDHE-RSA');
+  } finally {
+    driver.close();
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 void CipherSuiteId;
