@@ -24,6 +24,7 @@ import {
   type RemoteCandidate,
 } from './candidate.js';
 import { Checklist } from './checklist.js';
+import { ConsentFreshness } from './consent.js';
 import { IceError } from './errors.js';
 import { writeBindingIndication, writeBindingRequest, writeCheckError, writeCheckRequest, writeCheckSuccess } from './messages.js';
 import type { CandidatePair } from './pair.js';
@@ -115,9 +116,7 @@ export class IceAgent {
   private nextCheckAt = 0;
   private firstValidAt: number | undefined;
   private gatherCheckAt: number | undefined;
-  private consentAt: number | undefined;
-  private lastSentAt = 0;
-  private consentExpired = false;
+  private readonly consentTracker: ConsentFreshness;
   private readonly statsCounters: IceStats = newIceStats();
 
   constructor(settings: IceSettings, now: number) {
@@ -132,7 +131,7 @@ export class IceAgent {
     this.settings.random(tb);
     this.tieBreaker = new DataView(tb.buffer).getBigUint64(0);
     this.checklist = new Checklist(this.settings.maxPairs);
-    this.lastSentAt = now;
+    this.consentTracker = new ConsentFreshness(this.settings, now);
   }
 
   // ---------------------------------------------------------------- queries
@@ -239,7 +238,7 @@ export class IceAgent {
     this.remotePwd = pwd;
     this.remoteKey = shortTermKey(pwd);
     if (restart) this.resetRemote();
-    if (this.selected) this.consentAt = now;
+    if (this.selected) this.consentTracker.checkNow(now);
     this.updateChecking();
   }
 
@@ -337,7 +336,7 @@ export class IceAgent {
   send(data: Uint8Array, now: number): boolean {
     const p = this.selected;
     // RFC 7675 §5.1: no data once consent expired.
-    if (!p || this.consentExpired || this.connectionState === 'closed') {
+    if (!p || this.consentTracker.expired || this.connectionState === 'closed') {
       this.statsCounters.sendDropped++;
       return false;
     }
@@ -859,53 +858,32 @@ export class IceAgent {
     if (this.selected !== pair) {
       this.selected = pair;
       this.statsCounters.selectedPairChanges++;
-      this.consentAt = now + this.consentInterval();
+      this.consentTracker.selected(now);
       pair.lastConsentAt = now;
       this.events.push({ type: 'selected-pair', local: toSdpCandidate(pair.local), remote: toSdpCandidate(pair.remote) });
     }
     this.updateConnectionState(now);
   }
 
-  // ---------------------------------------------------------------- consent (RFC 7675) and states
+  // ---------------------------------------------------------------- consent (RFC 7675, consent.ts) and states
 
-  private consentInterval(): number {
-    const b = new Uint8Array(1);
-    this.settings.random(b);
-    return this.settings.consentInterval * (0.8 + (0.4 * b[0]) / 255);
+  private consent(now: number): void {
+    const p = this.selected;
+    if (!p || this.consentTracker.expired) return;
+    if (!this.remoteKey && !this.settings.lite) p.lastConsentAt = now; // restart in progress: wait for credentials
+    const actions = this.consentTracker.evaluate(now, p.lastConsentAt);
+    if (actions.verdict === 'expired') {
+      this.setConnectionState('failed');
+      return;
+    }
+    if (actions.verdict === 'disconnected') this.setConnectionState('disconnected');
+    if (actions.sendKeepalive) this.sendFrom(p.local, p.remote.address, writeBindingIndication(this.newTransactionId()), now);
+    if (actions.sendCheck) this.sendCheck(p, now, false, true);
   }
 
   private consentDeadline(): number | undefined {
     const p = this.selected;
-    if (!p || this.consentExpired) return undefined;
-    const expiry = this.connectionState === 'disconnected' ? p.lastConsentAt + this.settings.failedTimeout : p.lastConsentAt + this.disconnectedTimeout();
-    if (this.settings.lite) return Math.min(expiry, this.lastSentAt + this.settings.keepaliveInterval);
-    return this.consentAt === undefined ? expiry : Math.min(expiry, this.consentAt);
-  }
-
-  private disconnectedTimeout(): number {
-    // A lite agent only sees the peer's checks; browsers send consent checks every ~5 s (Firefox),
-    // so it waits for two of them to be missing.
-    return this.settings.lite ? Math.max(this.settings.disconnectedTimeout, 12_000) : this.settings.disconnectedTimeout;
-  }
-
-  private consent(now: number): void {
-    const p = this.selected;
-    if (!p || this.consentExpired) return;
-    if (!this.remoteKey && !this.settings.lite) p.lastConsentAt = now; // restart in progress: wait for credentials
-    if (now - p.lastConsentAt >= this.settings.failedTimeout) {
-      this.consentExpired = true;
-      this.setConnectionState('failed');
-      return;
-    }
-    if (now - p.lastConsentAt >= this.disconnectedTimeout()) this.setConnectionState('disconnected');
-    if (this.settings.lite) {
-      if (now - this.lastSentAt >= this.settings.keepaliveInterval) this.sendFrom(p.local, p.remote.address, writeBindingIndication(this.newTransactionId()), now);
-      return;
-    }
-    if (this.consentAt !== undefined && now >= this.consentAt) {
-      this.consentAt = now + this.consentInterval();
-      this.sendCheck(p, now, false, true);
-    }
+    return p ? this.consentTracker.deadline(p.lastConsentAt, this.connectionState === 'disconnected') : undefined;
   }
 
   private updateChecking(): void {
@@ -915,7 +893,7 @@ export class IceAgent {
   private updateConnectionState(now: number): void {
     const s = this.connectionState;
     // Consent expiry (RFC 7675) is final; a checklist that failed revives if a late check succeeds.
-    if (s === 'closed' || s === 'disconnected' || (s === 'failed' && (this.consentExpired || !this.selected))) return;
+    if (s === 'closed' || s === 'disconnected' || (s === 'failed' && (this.consentTracker.expired || !this.selected))) return;
     this.updateChecking();
     if (this.selected) {
       const done = this.remoteEndOfCandidates && this.gatheringState === 'complete' && this.checklist.finished() && !this.settings.lite;
@@ -1001,7 +979,7 @@ export class IceAgent {
   }
 
   private sendFrom(local: LocalCandidate, to: TransportAddress, data: Uint8Array, now: number): void {
-    this.lastSentAt = now;
+    this.consentTracker.lastSentAt = now;
     if (local.type === 'relay' || (local.turnIndex !== undefined && local.type === 'prflx')) {
       const turn = this.turns[local.turnIndex!];
       if (!turn || !turn.send(to, data, now)) this.statsCounters.sendDropped++;
@@ -1011,7 +989,7 @@ export class IceAgent {
   }
 
   private transmit(data: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
-    this.lastSentAt = now;
+    this.consentTracker.lastSentAt = now;
     this.transmits.push(data, from, to);
   }
 
