@@ -12,7 +12,7 @@ import { PERFECT, simulate } from './sim.js';
  * exchanging data) with its genuine peer or ends with a `failed` event — never a hang.
  */
 
-type StateName = 'server-wait-client-hello' | 'server-wait-flight-5' | 'server-connected' | 'client-wait-server-hello' | 'client-wait-finished' | 'client-connected';
+type StateName = 'server-wait-client-hello' | 'server-cookie-wait-client-hello' | 'server-wait-flight-5' | 'server-connected' | 'client-wait-server-hello' | 'client-wait-finished' | 'client-connected';
 
 interface Setup {
   target: DtlsEndpoint;
@@ -25,8 +25,15 @@ interface Setup {
 
 let seedCounter = 1000;
 function setup(state: StateName): Setup {
-  const { client, server } = makePair(seedCounter++);
+  const { client, server } = makePair(seedCounter++, state === 'server-cookie-wait-client-hello' ? { server: { helloVerifyRequest: true } } : {});
   switch (state) {
+    case 'server-cookie-wait-client-hello': {
+      // The server sent its HelloVerifyRequest and waits, stateless, for the hello with the cookie.
+      client.start(0);
+      for (const d of drainTransmit(client)) server.handleDatagram(d, 0);
+      for (const d of drainTransmit(server)) client.handleDatagram(d, 0);
+      return { target: server, peer: client, pending: drainTransmit(client), expectedSeq: 1 };
+    }
     case 'server-wait-client-hello':
       client.start(0);
       return { target: server, peer: client, pending: drainTransmit(client), expectedSeq: 0 };
@@ -177,8 +184,8 @@ function makeInput(corpus: ReturnType<typeof buildCorpus>, expectedSeq: number, 
   }
 }
 
-const STATES: StateName[] = ['server-wait-client-hello', 'server-wait-flight-5', 'server-connected', 'client-wait-server-hello', 'client-wait-finished', 'client-connected'];
-const PER_STATE = 17_000;
+const STATES: StateName[] = ['server-wait-client-hello', 'server-cookie-wait-client-hello', 'server-wait-flight-5', 'server-connected', 'client-wait-server-hello', 'client-wait-finished', 'client-connected'];
+const PER_STATE = 15_000;
 const BATCH = 2_000;
 
 t.test(`fuzz: ${STATES.length} states × ${PER_STATE} inputs`, (t) => {
