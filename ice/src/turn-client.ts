@@ -58,6 +58,8 @@ const CHANNEL_MIN = 0x4000;
 const CHANNEL_MAX = 0x4fff;
 
 interface Permission {
+  /** A peer at this IP (the port is ignored by permissions, RFC 8656 §9). */
+  peer: TransportAddress;
   state: 'pending' | 'installed';
   refreshAt: number;
   /** Datagrams waiting for the permission (peer, data). */
@@ -225,7 +227,7 @@ export class TurnClient {
   private permission(peer: TransportAddress, now: number): Permission {
     let perm = this.permissions.get(peer.address);
     if (!perm) {
-      perm = { state: 'pending', refreshAt: Infinity, queue: [] };
+      perm = { peer: copyAddress(peer), state: 'pending', refreshAt: Infinity, queue: [] };
       this.permissions.set(peer.address, perm);
       this.request({ kind: 'create-permission', peer: copyAddress(peer), authRetries: 0 }, now);
     }
@@ -252,10 +254,10 @@ export class TurnClient {
       this.refreshAt = undefined;
       this.request({ kind: 'refresh', lifetime: this.options.lifetime, authRetries: 0 }, now);
     }
-    for (const [ip, perm] of this.permissions) {
+    for (const perm of this.permissions.values()) {
       if (perm.state === 'installed' && now >= perm.refreshAt) {
         perm.refreshAt = Infinity;
-        this.request({ kind: 'create-permission', peer: { family: this.socket.family, address: ip, port: 0 }, authRetries: 0 }, now);
+        this.request({ kind: 'create-permission', peer: perm.peer, authRetries: 0 }, now);
       }
     }
     for (const ch of this.channels.values()) {
