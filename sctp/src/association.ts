@@ -35,6 +35,9 @@ import {
 } from './packet/control-chunks.js';
 import { encodeParameter } from './packet/parameters.js';
 import { DataTracker } from './rx/data-tracker.js';
+import { InterleavedReassembly } from './rx/interleaved-reassembly.js';
+import { I_DATA_CHUNK_HEADER_SIZE, writeIData } from './packet/i-data-chunk.js';
+import { decodeIForwardTsn, encodeIForwardTsn } from './packet/i-forward-tsn-chunk.js';
 import { Reassembly, type DeliveredMessage } from './rx/reassembly.js';
 import { SendQueue, type OutMessage } from './tx/send-queue.js';
 import { RetransmissionQueue, type SentChunk } from './tx/retransmission-queue.js';
@@ -113,6 +116,8 @@ export interface SctpStats {
   receiveBufferedBytes: number;
   bufferedAmount: number;
   zeroChecksum: boolean;
+  /** I-DATA interleaving negotiated (RFC 8260) */
+  interleaving: boolean;
 }
 
 interface RawPacket {
@@ -157,6 +162,8 @@ export class SctpAssociation {
   private peerForwardTsn = false;
   private peerReconfig = false;
   private sendZeroChecksum = false;
+  /** I-DATA / I-FORWARD-TSN in use (RFC 8260): both sides offered them */
+  private useIData = false;
   private outboundStreams = 0;
   private inboundStreams = 0;
   private _remoteMaxMessageSize: number;
@@ -166,6 +173,7 @@ export class SctpAssociation {
   private readonly events: SctpEvent[] = [];
   private eventsHead = 0;
   private readonly reassembly: Reassembly;
+  private readonly iReassembly: InterleavedReassembly;
   private sackNow = false;
   private packetsSinceSack = 0;
   private readonly sackGaps: Uint16Array;
@@ -206,7 +214,7 @@ export class SctpAssociation {
   private t2Count = 0;
   private reconfigTimer: number | undefined;
 
-  private readonly st: Omit<SctpStats, 'state' | 'cwnd' | 'ssthresh' | 'flightBytes' | 'peerRwnd' | 'rto' | 'srtt' | 'receiveBufferedBytes' | 'bufferedAmount' | 'zeroChecksum'> = {
+  private readonly st: Omit<SctpStats, 'state' | 'cwnd' | 'ssthresh' | 'flightBytes' | 'peerRwnd' | 'rto' | 'srtt' | 'receiveBufferedBytes' | 'bufferedAmount' | 'zeroChecksum' | 'interleaving'> = {
     packetsSent: 0,
     packetsReceived: 0,
     bytesSent: 0,
@@ -243,7 +251,9 @@ export class SctpAssociation {
     this.cc = new CongestionControl(s.mtu, s.initialCwndMtus, s.aRwnd);
     this.rto = new RtoEstimator(s.rtoInitial, s.rtoMin, s.rtoMax);
     this.sackGaps = new Uint16Array(2 * Math.max(1, Math.floor((s.mtu - COMMON_HEADER_SIZE - 16) / 4)));
-    this.reassembly = new Reassembly({ push: (m) => this.deliver(m) }, s.maxReceiveBufferBytes, s.maxMessageSize);
+    const sink = { push: (m: DeliveredMessage) => this.deliver(m) };
+    this.reassembly = new Reassembly(sink, s.maxReceiveBufferBytes, s.maxMessageSize);
+    this.iReassembly = new InterleavedReassembly(sink, s.maxReceiveBufferBytes, s.maxMessageSize);
   }
 
   // =====================================================================================
@@ -296,7 +306,8 @@ export class SctpAssociation {
       peerRwnd: this.peerRwnd,
       rto: this.rto.rto,
       srtt: this.rto.srtt,
-      receiveBufferedBytes: this.reassembly.bufferedBytes,
+      receiveBufferedBytes: this.reassembly.bufferedBytes + this.iReassembly.bufferedBytes,
+      interleaving: this.useIData,
       bufferedAmount: this.sendQueue.totalBuffered,
       zeroChecksum: this.sendZeroChecksum,
     };
@@ -553,8 +564,13 @@ export class SctpAssociation {
     for (let i = start; i < r.count && !this.terminated; i++) {
       const type = r.type(i);
       switch (type) {
-        case ChunkType.DATA: {
-          const res = this.onData(r.bytes, r.offset[i], r.length[i], r.flags(i));
+        case ChunkType.DATA:
+        case ChunkType.I_DATA: {
+          if (type === ChunkType.I_DATA && !this.useIData) {
+            if (this.unknownChunk(i, type)) i = r.count;
+            break;
+          }
+          const res = this.onData(r.bytes, r.offset[i], r.length[i], r.flags(i), type === ChunkType.I_DATA);
           if (res !== 0) gotData = true;
           if (res === 2) immediate = true;
           break;
@@ -597,17 +613,19 @@ export class SctpAssociation {
           this.onForwardTsn(r.value(i));
           immediate = gotData = true;
           break;
+        case ChunkType.I_FORWARD_TSN:
+          if (!this.useIData) {
+            if (this.unknownChunk(i, type)) i = r.count;
+            break;
+          }
+          this.onIForwardTsn(r.value(i));
+          immediate = gotData = true;
+          break;
         case ChunkType.RE_CONFIG:
           this.onReconfig(r.value(i));
           break;
-        default: {
-          // RFC 9260 §3.2: the two high bits of an unknown chunk type
-          this.st.unknownChunks++;
-          if ((type & 0x40) !== 0 && this.hasTcb) {
-            this.respond(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.UNRECOGNIZED_CHUNK_TYPE, r.chunk(i))));
-          }
-          if ((type & 0x80) === 0) i = r.count; // 00 / 01: stop processing this packet
-        }
+        default:
+          if (this.unknownChunk(i, type)) i = r.count;
       }
     }
     if (gotData && !this.terminated) {
@@ -621,14 +639,26 @@ export class SctpAssociation {
     }
   }
 
+  /** RFC 9260 §3.2: the two high bits of an unknown chunk type. True: stop processing the packet. */
+  private unknownChunk(i: number, type: number): boolean {
+    this.st.unknownChunks++;
+    if ((type & 0x40) !== 0 && this.hasTcb) {
+      this.respond(encodeChunk(ChunkType.ERROR, 0, encodeCause(CauseCode.UNRECOGNIZED_CHUNK_TYPE, this.reader.chunk(i))));
+    }
+    return (type & 0x80) === 0; // 00 / 01: stop
+  }
+
   /**
-   * One DATA chunk (RFC 9260 §6.2). Reads the header in place. Returns 0 when ignored,
+   * One DATA chunk (RFC 9260 §6.2), or I-DATA (RFC 8260 §2.1) when `iData`. Reads the header in place. Returns 0 when ignored,
    * 1 when processed, 2 when it asks for an immediate SACK (out of order, duplicate, I bit).
    */
-  private onData(b: Uint8Array, o: number, len: number, flags: number): number {
+  private onData(b: Uint8Array, o: number, len: number, flags: number, iData: boolean): number {
     if (!dataState(this._state) || !this.tracker) return void this.st.droppedOutOfState++, 0;
-    if (len < DATA_CHUNK_HEADER_SIZE) throw new SctpError('truncated', 'DATA chunk shorter than 16 bytes', o);
-    if (len === DATA_CHUNK_HEADER_SIZE) {
+    // RFC 8260 §2.2: DATA and I-DATA are never mixed in one association
+    if (iData !== this.useIData) return void this.st.droppedOutOfState++, 0;
+    const header = iData ? I_DATA_CHUNK_HEADER_SIZE : DATA_CHUNK_HEADER_SIZE;
+    if (len < header) throw new SctpError('truncated', `${iData ? 'I-DATA' : 'DATA'} chunk shorter than ${header} bytes`, o);
+    if (len === header) {
       // §6.2: no user data: ABORT with the No User Data cause
       const cause = new Uint8Array(4);
       put32(cause, 0, u32(b, o + 4));
@@ -656,7 +686,14 @@ export class SctpAssociation {
       tr.add(t);
       return 2;
     }
-    const res = this.reassembly.add(t, streamId, u16(b, o + 10), u32(b, o + 12), flags, b.subarray(o + 16, o + len));
+    let res;
+    if (iData) {
+      const B = (flags & 2) !== 0;
+      const ppidOrFsn = u32(b, o + 16);
+      res = this.iReassembly.add(streamId, (flags & 4) !== 0, u32(b, o + 12), B ? 0 : ppidOrFsn, B ? ppidOrFsn : 0, B, (flags & 1) !== 0, b.subarray(o + 20, o + len));
+    } else {
+      res = this.reassembly.add(t, streamId, u16(b, o + 10), u32(b, o + 12), flags, b.subarray(o + 16, o + len));
+    }
     if (res === 'full') return void this.st.droppedBufferFull++, 0;
     if (res === 'too-large') {
       this.protocolAbort(CauseCode.PROTOCOL_VIOLATION, utf8.encode('message exceeds max-message-size'), `peer sent a message larger than ${this.settings.maxMessageSize} bytes`);
@@ -737,6 +774,16 @@ export class SctpAssociation {
     this.reassembly.forward(t, f.streams);
   }
 
+  private onIForwardTsn(value: Uint8Array): void {
+    if (!this.tracker || !dataState(this._state)) return void this.st.droppedOutOfState++;
+    const f = decodeIForwardTsn(value);
+    const t = this.tracker.unwrap(f.newCumulativeTsn);
+    if (t <= this.tracker.cumulativeTsn) return;
+    if (t - this.tracker.cumulativeTsn > this.tracker.maxTsnDistance) return void this.st.droppedMalformed++;
+    this.tracker.forwardTo(t);
+    this.iReassembly.forward(f.entries);
+  }
+
   // ---- association setup (RFC 9260 §5) ----
 
   private localInitFields(tag: number, tsn: number) {
@@ -748,7 +795,7 @@ export class SctpAssociation {
       inboundStreams: s.streams,
       initialTsn: tsn,
       forwardTsnSupported: true,
-      supportedExtensions: [ChunkType.RE_CONFIG, ChunkType.FORWARD_TSN],
+      supportedExtensions: s.interleaving ? [ChunkType.RE_CONFIG, ChunkType.FORWARD_TSN, ChunkType.I_DATA, ChunkType.I_FORWARD_TSN] : [ChunkType.RE_CONFIG, ChunkType.FORWARD_TSN],
       zeroChecksumMethod: s.zeroChecksum ? ZERO_CHECKSUM_METHOD_DTLS : undefined,
     };
   }
@@ -798,6 +845,7 @@ export class SctpAssociation {
       peerForwardTsn: init.forwardTsnSupported || init.supportedExtensions.includes(ChunkType.FORWARD_TSN),
       peerReconfig: init.supportedExtensions.includes(ChunkType.RE_CONFIG),
       peerZeroChecksum: init.zeroChecksumMethod === ZERO_CHECKSUM_METHOD_DTLS,
+      peerIData: init.supportedExtensions.includes(ChunkType.I_DATA) && init.supportedExtensions.includes(ChunkType.I_FORWARD_TSN),
       localTieTag: localTie,
       peerTieTag: peerTie,
     });
@@ -834,6 +882,8 @@ export class SctpAssociation {
     this.peerForwardTsn = caps.forwardTsnSupported || caps.supportedExtensions.includes(ChunkType.FORWARD_TSN);
     this.peerReconfig = caps.supportedExtensions.includes(ChunkType.RE_CONFIG);
     this.sendZeroChecksum = this.settings.zeroChecksum && caps.zeroChecksumMethod === ZERO_CHECKSUM_METHOD_DTLS;
+    this.useIData = this.settings.interleaving && caps.supportedExtensions.includes(ChunkType.I_DATA) && caps.supportedExtensions.includes(ChunkType.I_FORWARD_TSN);
+    this.sendQueue.interleave = this.useIData;
     this.outboundStreams = Math.min(this.settings.streams, peerMIS);
     this.inboundStreams = Math.min(this.settings.streams, peerOS);
     this.peerRwnd = peerARwnd;
@@ -885,7 +935,7 @@ export class SctpAssociation {
   private setupFromCookie(c: CookieContents): void {
     this.setupTcb(c.peerTag, c.peerInitialTsn, c.peerARwnd, c.peerOutboundStreams, c.peerInboundStreams, {
       forwardTsnSupported: c.peerForwardTsn,
-      supportedExtensions: c.peerReconfig ? [ChunkType.RE_CONFIG] : [],
+      supportedExtensions: [...(c.peerReconfig ? [ChunkType.RE_CONFIG] : []), ...(c.peerIData ? [ChunkType.I_DATA, ChunkType.I_FORWARD_TSN] : [])],
       zeroChecksumMethod: c.peerZeroChecksum ? ZERO_CHECKSUM_METHOD_DTLS : undefined,
     });
   }
@@ -1063,6 +1113,7 @@ export class SctpAssociation {
     const tr = this.tracker!;
     if (tr.unwrap(lastAssignedTsn) > tr.cumulativeTsn) return ReconfigResult.IN_PROGRESS; // data still missing: the peer retries
     this.reassembly.resetStreams(streamIds);
+    this.iReassembly.resetStreams(streamIds);
     this.peerNextReqSeq = (this.peerNextReqSeq + 1) >>> 0;
     this.lastReconfigResult = { seq, result: ReconfigResult.SUCCESS_PERFORMED };
     this.events.push({ type: 'stream-reset', streamIds: streamIds.slice() });
@@ -1129,6 +1180,9 @@ export class SctpAssociation {
       // §9.2: SHUTDOWN crossed ours
       this._state = 'shutdown-ack-sent';
       this.sendShutdownAck();
+    } else if (this._state === 'shutdown-ack-sent') {
+      // our SHUTDOWN-ACK was lost: the peer retransmitted its SHUTDOWN
+      this.respond(encodeChunk(ChunkType.SHUTDOWN_ACK, 0));
     }
   }
 
@@ -1211,7 +1265,7 @@ export class SctpAssociation {
     if (maxGaps < 0) return;
     const nGaps = tr.gapBlocks(this.sackGaps, maxGaps);
     const nDups = Math.min(tr.duplicates.length, Math.floor((w.room() - sackSize(nGaps, 0)) / 4));
-    const rwnd = Math.max(0, this.settings.aRwnd - this.reassembly.bufferedBytes);
+    const rwnd = Math.max(0, this.settings.aRwnd - this.reassembly.bufferedBytes - this.iReassembly.bufferedBytes);
     writeSack(w, wrap32(tr.cumulativeTsn), rwnd, this.sackGaps, nGaps, tr.duplicates, nDups);
     if (tr.duplicates.length) tr.duplicates.length = 0;
     this.sackNow = false;
@@ -1222,7 +1276,9 @@ export class SctpAssociation {
   private writeForwardTsn(): void {
     const q = this.rtxq;
     if (q.advancedPeerAckPoint <= q.cumulativeTsnAck) return void (this.forwardTsnPending = false);
-    const chunk = encodeForwardTsn({ newCumulativeTsn: wrap32(q.advancedPeerAckPoint), streams: q.forwardTsnStreams() });
+    const chunk = this.useIData
+      ? encodeIForwardTsn({ newCumulativeTsn: wrap32(q.advancedPeerAckPoint), entries: q.iForwardTsnEntries() })
+      : encodeForwardTsn({ newCumulativeTsn: wrap32(q.advancedPeerAckPoint), streams: q.forwardTsnStreams() });
     if (((chunk.length + 3) & ~3) > this.writer.room()) return;
     this.writer.appendChunk(chunk);
     this.forwardTsnPending = false;
@@ -1234,7 +1290,9 @@ export class SctpAssociation {
     const w = this.writer;
     const q = this.rtxq;
     const cc = this.cc;
-    const maxFragment = this.settings.mtu - COMMON_HEADER_SIZE - DATA_CHUNK_HEADER_SIZE;
+    const iData = this.useIData;
+    const header = iData ? I_DATA_CHUNK_HEADER_SIZE : DATA_CHUNK_HEADER_SIZE;
+    const maxFragment = this.settings.mtu - COMMON_HEADER_SIZE - header;
     let wrote = false;
     // retransmissions first (§6.3.3 E3, §7.2.4)
     for (let c = q.peekRetransmit(); c; c = q.peekRetransmit()) {
@@ -1242,10 +1300,11 @@ export class SctpAssociation {
         this.abandon(c.msg);
         continue;
       }
-      if (DATA_CHUNK_HEADER_SIZE + ((c.payload.length + 3) & ~3) > w.room()) break;
+      if (header + ((c.payload.length + 3) & ~3) > w.room()) break;
       if (!this.fastRetransmitBurst && q.flightBytes >= cc.cwnd) break;
       q.retransmitted(c, this.now);
-      writeData(w, c.flags, wrap32(c.tsn), c.msg.streamId, c.msg.ssn, c.msg.ppid, c.payload);
+      if (iData) writeIData(w, c.flags, wrap32(c.tsn), c.msg.streamId, c.msg.mid!, c.flags & 2 ? c.msg.ppid : c.fsn, c.payload);
+      else writeData(w, c.flags, wrap32(c.tsn), c.msg.streamId, c.msg.ssn, c.msg.ppid, c.payload);
       this.st.retransmissions++;
       this.st.dataChunksSent++;
       wrote = true;
@@ -1254,10 +1313,10 @@ export class SctpAssociation {
     // new data (§6.1 rules A, B; congestion window §7.2)
     if (this._state === 'established' || this._state === 'shutdown-pending') {
       const sq = this.sendQueue;
-      while (w.room() > DATA_CHUNK_HEADER_SIZE + 4 && sq.hasData()) {
+      while (w.room() > header + 4 && sq.hasData()) {
         if (q.flightBytes >= cc.cwnd) break;
         if (this.peerRwnd <= 0 && q.flightBytes > 0) break;
-        const room = Math.min(w.room() - DATA_CHUNK_HEADER_SIZE, maxFragment);
+        const room = Math.min(w.room() - header, maxFragment);
         if (!w.empty()) {
           // do not split a message that a fresh packet could carry whole
           const want = sq.peekRemaining();
@@ -1266,10 +1325,11 @@ export class SctpAssociation {
         const m = sq.next(room & ~3 || room, this.now);
         if (!m) break;
         const payload = sq.fragmentPayload;
-        const c = q.add(m, payload, sq.fragmentFlags, this.now);
+        const c = q.add(m, payload, sq.fragmentFlags, this.now, sq.fragmentFsn);
         if (m.firstTsn < 0) m.firstTsn = c.tsn;
         m.lastTsn = c.tsn;
-        writeData(w, sq.fragmentFlags, wrap32(c.tsn), m.streamId, m.ssn, m.ppid, payload);
+        if (iData) writeIData(w, sq.fragmentFlags, wrap32(c.tsn), m.streamId, m.mid!, sq.fragmentFlags & 2 ? m.ppid : sq.fragmentFsn, payload);
+        else writeData(w, sq.fragmentFlags, wrap32(c.tsn), m.streamId, m.ssn, m.ppid, payload);
         this.peerRwnd = Math.max(0, this.peerRwnd - payload.length);
         this.st.dataChunksSent++;
         wrote = true;

@@ -21,6 +21,8 @@ export interface CookieContents {
   peerReconfig: boolean;
   /** the peer accepts RFC 9653 zero checksum (method DTLS) */
   peerZeroChecksum: boolean;
+  /** the peer supports I-DATA and I-FORWARD-TSN (RFC 8260) */
+  peerIData?: boolean;
   localTieTag: number;
   peerTieTag: number;
 }
@@ -43,7 +45,7 @@ export function signCookie(key: Uint8Array, c: CookieContents): Uint8Array {
   put32(out, 32, 0);
   put16(out, 36, c.peerOutboundStreams);
   put16(out, 38, c.peerInboundStreams);
-  out[40] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum ? 4 : 0);
+  out[40] = (c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum ? 4 : 0) | (c.peerIData ? 8 : 0);
   put32(out, 41, c.localTieTag);
   put32(out, 45, c.peerTieTag);
   out.set(createHmac('sha256', key).update(out.subarray(0, BODY)).digest(), BODY);
@@ -68,6 +70,7 @@ export function verifyCookie(key: Uint8Array, cookie: Uint8Array): CookieContent
     peerForwardTsn: (cookie[40] & 1) !== 0,
     peerReconfig: (cookie[40] & 2) !== 0,
     peerZeroChecksum: (cookie[40] & 4) !== 0,
+    peerIData: (cookie[40] & 8) !== 0,
     localTieTag: u32(cookie, 41),
     peerTieTag: u32(cookie, 45),
   };

@@ -38,6 +38,8 @@ export interface SctpSettings {
   initialCwndMtus?: number;
   /** cap on gap ack ranges kept for an attacker-controlled TSN pattern; default 256 */
   maxGapRanges?: number;
+  /** offer I-DATA / I-FORWARD-TSN (RFC 8260 message interleaving); used when the peer offers them too; default false */
+  interleaving?: boolean;
 }
 
 export type ResolvedSctpSettings = Required<Omit<SctpSettings, 'maxRetransmissions'>> & { maxRetransmissions: number | undefined };
@@ -60,6 +62,7 @@ export const DEFAULT_SCTP_SETTINGS = {
   cookieLifetime: 60000,
   initialCwndMtus: 10,
   maxGapRanges: 256,
+  interleaving: false,
 } as const;
 
 export function resolveSettings(s: SctpSettings): ResolvedSctpSettings {
@@ -87,5 +90,6 @@ export function resolveSettings(s: SctpSettings): ResolvedSctpSettings {
     cookieLifetime: s.cookieLifetime ?? d.cookieLifetime,
     initialCwndMtus: s.initialCwndMtus ?? d.initialCwndMtus,
     maxGapRanges: s.maxGapRanges ?? d.maxGapRanges,
+    interleaving: s.interleaving ?? d.interleaving,
   };
 }

@@ -34,7 +34,9 @@ t.test('random operations over random lossy links: reliable data exactly once an
     const link = () => ({ delay: 5 + rng.int(40), jitter: rng.int(20), loss: rng.next() * maxLoss, duplicate: rng.next() * 0.05 });
     // on even seeds each side answers a peer's reset with its own (as browsers close channels)
     const echoResets = seed % 2 === 0;
-    const net = new SimNetwork(seed, { remoteMaxMessageSize: 0 }, { remoteMaxMessageSize: 0 }, [link(), link()]);
+    // every 4th seed with I-DATA interleaving (RFC 8260) on both sides
+    const interleaving = seed % 4 === 1;
+    const net = new SimNetwork(seed, { remoteMaxMessageSize: 0, interleaving }, { remoteMaxMessageSize: 0, interleaving }, [link(), link()]);
     if (!net.connect(rng.next() < 0.3)) {
       t.fail(`seed ${seed}: no connection`);
       continue;

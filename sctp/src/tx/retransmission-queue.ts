@@ -19,6 +19,8 @@ export interface SentChunk {
   missIndications: number;
   /** fast retransmitted once: only T3 may resend it again (RFC 9260 §7.2.4) */
   fastRetransmitted: boolean;
+  /** I-DATA fragment sequence number */
+  fsn: number;
 }
 
 export interface SackOutcome {
@@ -59,8 +61,8 @@ export class RetransmissionQueue {
   }
 
   /** Records a chunk sent for the first time; returns its TSN. */
-  add(msg: OutMessage, payload: Uint8Array, flags: number, now: number): SentChunk {
-    const c: SentChunk = { tsn: this.nextTsn++, msg, payload, flags, sentAt: now, transmissions: 1, acked: false, abandoned: false, markedForRetransmit: false, inFlight: true, missIndications: 0, fastRetransmitted: false };
+  add(msg: OutMessage, payload: Uint8Array, flags: number, now: number, fsn = 0): SentChunk {
+    const c: SentChunk = { tsn: this.nextTsn++, msg, payload, flags, sentAt: now, transmissions: 1, acked: false, abandoned: false, markedForRetransmit: false, inFlight: true, missIndications: 0, fastRetransmitted: false, fsn };
     this.q.push(c);
     this.flightBytes += payload.length;
     return c;
@@ -85,6 +87,7 @@ export class RetransmissionQueue {
       inFlight: false,
       missIndications: 0,
       fastRetransmitted: false,
+      fsn: msg.nextFsn ?? 0,
     };
     this.q.push(c);
     msg.lastTsn = c.tsn;
@@ -218,7 +221,8 @@ export class RetransmissionQueue {
     const from = Math.max(msg.firstTsn, this.cumulativeTsnAck + 1);
     for (let t = from; t <= msg.lastTsn && t < this.nextTsn; t++) {
       const c = this.get(t)!;
-      if (c.abandoned) continue;
+      // with I-DATA, other messages' fragments interleave within this TSN range
+      if (c.abandoned || c.msg !== msg) continue;
       c.abandoned = true;
       if (c.inFlight) {
         c.inFlight = false;
@@ -238,6 +242,24 @@ export class RetransmissionQueue {
     }
     this.advancedPeerAckPoint = t;
     return t > this.cumulativeTsnAck;
+  }
+
+  /**
+   * I-FORWARD-TSN entries (RFC 8260 §2.3.1) for abandoned messages up to the ack point: the
+   * highest MID per ordered stream, and each unordered message by its own MID.
+   */
+  iForwardTsnEntries(): Array<{ streamId: number; unordered: boolean; mid: number }> {
+    const ordered = new Map<number, number>();
+    const unordered = new Set<OutMessage>();
+    for (let t = this.cumulativeTsnAck + 1; t <= this.advancedPeerAckPoint; t++) {
+      const m = this.get(t)!.msg;
+      if (m.mid === undefined) continue;
+      if (m.unordered) unordered.add(m);
+      else ordered.set(m.streamId, m.mid);
+    }
+    const out = [...ordered].map(([streamId, mid]) => ({ streamId, unordered: false, mid }));
+    for (const m of unordered) out.push({ streamId: m.streamId, unordered: true, mid: m.mid! });
+    return out;
   }
 
   /** (stream, SSN) pairs of ordered abandoned messages up to the ack point, for FORWARD-TSN. */

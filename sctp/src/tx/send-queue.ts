@@ -20,6 +20,9 @@ export interface OutMessage {
   /** TSNs of the fragments already given out (unwrapped, first..last) */
   firstTsn: number;
   lastTsn: number;
+  /** I-DATA (RFC 8260): message identifier, assigned with the first fragment, and next FSN */
+  mid?: number;
+  nextFsn?: number;
 }
 
 export interface OutStream {
@@ -41,6 +44,10 @@ export interface OutStream {
   resetMarks: number[];
   /** in the round-robin ring */
   scheduled: boolean;
+  /** I-DATA interleaving: this stream's message being fragmented, and its next MIDs */
+  current: OutMessage | undefined;
+  nextMidOrdered: number;
+  nextMidUnordered: number;
 }
 
 export class SendQueue {
@@ -55,15 +62,21 @@ export class SendQueue {
   totalLowThreshold = 0;
   /** the association-wide buffered amount fell to or below its threshold (an event is due) */
   totalLowEvent = false;
-  /** the last fragment next() produced: a view into its message, and its DATA flags (U, B, E) */
+  /** the last fragment next() produced: a view into its message, its DATA flags (U, B, E), its FSN */
   fragmentPayload: Uint8Array = new Uint8Array(0);
   fragmentFlags = 0;
+  fragmentFsn = 0;
+  /**
+   * I-DATA (RFC 8260): fragments of different streams' messages interleave, round-robin per
+   * fragment, each stream keeping its own message in progress.
+   */
+  interleave = false;
   /** streams whose buffered amount fell to or below their threshold (for events) */
   readonly lowEvents: number[] = [];
 
   stream(id: number): OutStream {
     let s = this.streams[id];
-    if (!s) this.streams[id] = s = { id, queue: [], head: 0, nextSsn: 0, bufferedAmount: 0, lowThreshold: 0, paused: false, scheduled: false, enqueued: 0, dequeued: 0, resetMarks: [] };
+    if (!s) this.streams[id] = s = { id, queue: [], head: 0, nextSsn: 0, bufferedAmount: 0, lowThreshold: 0, paused: false, scheduled: false, enqueued: 0, dequeued: 0, resetMarks: [], current: undefined, nextMidOrdered: 0, nextMidUnordered: 0 };
     return s;
   }
 
@@ -77,7 +90,7 @@ export class SendQueue {
   }
 
   private schedule(s: OutStream): void {
-    if (!s.scheduled && !s.paused && s.head < s.queue.length) {
+    if (!s.scheduled && (s.current !== undefined || (!s.paused && s.head < s.queue.length))) {
       s.scheduled = true;
       this.ring.push(s.id);
     }
@@ -97,7 +110,7 @@ export class SendQueue {
   /** True when the first pending reset of `id` may go out: everything before it was sent. */
   readyForReset(id: number): boolean {
     const s = this.streams[id];
-    return !!s && s.resetMarks.length > 0 && s.dequeued === s.resetMarks[0] && this.current?.streamId !== id;
+    return !!s && s.resetMarks.length > 0 && s.dequeued === s.resetMarks[0] && this.current?.streamId !== id && s.current === undefined;
   }
 
   /** True when `id` still has resets to perform. */
@@ -109,7 +122,7 @@ export class SendQueue {
   resetDone(id: number, performed: boolean): void {
     const s = this.stream(id);
     s.resetMarks.shift();
-    if (performed) s.nextSsn = 0;
+    if (performed) s.nextSsn = s.nextMidOrdered = s.nextMidUnordered = 0;
     this.updatePause(s);
     this.schedule(s);
   }
@@ -133,6 +146,7 @@ export class SendQueue {
    * ran out before their first fragment are dropped here (RFC 3758 §3.5 A3).
    */
   next(maxPayload: number, now: number): OutMessage | undefined {
+    if (this.interleave) return this.nextInterleaved(maxPayload, now);
     let m = this.current;
     while (!m) {
       if (this.ringHead >= this.ring.length) {
@@ -177,6 +191,67 @@ export class SendQueue {
     return m;
   }
 
+  /** Takes the next message of stream `s` (undefined if none or expired), as next() does. */
+  private take(s: OutStream, now: number): OutMessage | undefined {
+    const cand = s.queue[s.head];
+    s.queue[s.head++] = undefined as unknown as OutMessage;
+    s.dequeued++;
+    if (s.head > 64 && s.head * 2 > s.queue.length) {
+      s.queue.splice(0, s.head);
+      s.head = 0;
+    }
+    if (s.resetMarks.length) this.updatePause(s);
+    if (cand.expiresAt !== undefined && cand.expiresAt <= now) {
+      cand.abandoned = true;
+      this.consumed(s, cand.data.length);
+      return undefined;
+    }
+    return cand;
+  }
+
+  /** next() with I-DATA: one fragment from the next stream in the ring. */
+  private nextInterleaved(maxPayload: number, now: number): OutMessage | undefined {
+    for (;;) {
+      if (this.ringHead >= this.ring.length) {
+        if (this.ringHead !== 0) {
+          this.ring.length = 0;
+          this.ringHead = 0;
+        }
+        return undefined;
+      }
+      if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
+        this.ring.splice(0, this.ringHead);
+        this.ringHead = 0;
+      }
+      const s = this.streams[this.ring[this.ringHead++]]!;
+      s.scheduled = false;
+      let m = s.current;
+      if (!m) {
+        if (s.paused || s.head >= s.queue.length) continue;
+        m = this.take(s, now);
+        if (!m) {
+          this.schedule(s);
+          continue;
+        }
+        m.ssn = s.nextSsn;
+        if (m.unordered) m.mid = s.nextMidUnordered++ >>> 0;
+        else m.mid = s.nextMidOrdered++ >>> 0;
+        m.nextFsn = 0;
+        s.current = m;
+      }
+      const len = Math.min(maxPayload, m.data.length - m.offset);
+      this.fragmentFlags = (m.unordered ? 4 : 0) | (m.offset === 0 ? 2 : 0) | (m.offset + len === m.data.length ? 1 : 0);
+      this.fragmentFsn = m.nextFsn!;
+      m.nextFsn!++;
+      this.fragmentPayload = m.data.subarray(m.offset, m.offset + len);
+      m.offset += len;
+      this.consumed(s, len);
+      if (m.offset === m.data.length) s.current = undefined;
+      this.schedule(s);
+      return m;
+    }
+  }
+
   /**
    * Bytes of the next fragment-to-be if unlimited: the rest of the message in progress, or the
    * size of the next scheduled message (0 when nothing is queued). Lets the packet builder
@@ -186,6 +261,7 @@ export class SendQueue {
     if (this.current) return this.current.data.length - this.current.offset;
     for (let i = this.ringHead; i < this.ring.length; i++) {
       const s = this.streams[this.ring[i]]!;
+      if (s.current) return s.current.data.length - s.current.offset;
       if (!s.paused && s.head < s.queue.length) return s.queue[s.head].data.length;
     }
     return 0;
@@ -199,6 +275,8 @@ export class SendQueue {
     m.abandoned = true;
     const rest = m.data.length - m.offset;
     if (this.current === m) this.current = undefined;
+    const st = this.streams[m.streamId];
+    if (st && st.current === m) st.current = undefined;
     if (rest <= 0) return false;
     const partial = m.offset > 0;
     m.offset = m.data.length;
