@@ -11,7 +11,8 @@
  *   `ws` itself, which closes the socket with 1009);
  * - keep-alive: every `pingIntervalMs` each socket is sent a ping; a socket that has neither
  *   answered the previous ping nor sent anything since is terminated, and its room is told
- *   (`peer-left`). Browsers answer pings automatically; `{type:'ping'}` also counts.
+ *   (`peer-left`). Browsers answer pings automatically; `{type:'ping'}` also counts. A tick
+ *   that fires late (the server itself stalled) terminates nobody.
  * - rate: a socket may send `maxMessagesPerSecond` messages per one-second window; beyond
  *   that its messages are dropped (one `rate-limited` error per window says so), and a socket
  *   that keeps flooding (10× the rate in a window) is closed with 1008 (policy violation).
@@ -270,11 +271,18 @@ export function createRoomServer(options: RoomServerOptions = {}): RoomServer {
   });
   wss.on('error', () => {}); // listen errors surface through `ready`
 
+  // Keep-alive. A tick that comes late (this process was stalled: GC, a busy loop) condemns
+  // nobody: the pongs that arrived during the stall are still unread (timers run before I/O
+  // in Node's event loop), so silence is not the client's fault. It only pings.
+  let lastTick = performance.now();
   const keepAlive =
     o.pingIntervalMs > 0
       ? setInterval(() => {
+          const now = performance.now();
+          const stalled = now - lastTick > 1.5 * o.pingIntervalMs;
+          lastTick = now;
           for (const client of clients) {
-            if (!client.alive) {
+            if (!client.alive && !stalled) {
               stats.terminated++;
               client.ws.terminate();
               continue;

@@ -179,7 +179,7 @@ t.test('caps: connections beyond maxConnections are closed with 1013', async (t)
 });
 
 t.test('keep-alive: a socket that stops answering pings is terminated and its room told', async (t) => {
-  const { server, connect, joined } = await start(t, { pingIntervalMs: 40 });
+  const { server, connect, joined } = await start(t, { pingIntervalMs: 100 });
   const live = await joined('r', 'live');
   const dead = await connect({ autoPong: false });
   t.match(await dead.request({ type: 'join', room: 'r', peerId: 'dead' }), { type: 'joined' });
@@ -188,6 +188,25 @@ t.test('keep-alive: a socket that stops answering pings is terminated and its ro
   t.equal((await dead.closed).code, 1006, 'terminated, no close handshake');
   t.equal(server.stats().terminated, 1);
   t.same(server.rooms(), [{ room: 'r', peers: ['live'] }], 'the live socket (auto pong) stays');
+});
+
+t.test('keep-alive: a stall of the server itself condemns nobody', async (t) => {
+  const { server, joined } = await start(t, { pingIntervalMs: 100 });
+  const a = await joined('r', 'a');
+  // When the server's ping arrives, the client has already queued its pong; then this whole
+  // process (the server included) blocks for 500 ms, so the pong sits unread while the next
+  // keep-alive tick comes due.
+  await new Promise<void>((resolve) =>
+    a.ws.once('ping', () => {
+      const until = performance.now() + 500;
+      while (performance.now() < until);
+      resolve();
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 350)); // a few ordinary ticks after the stall
+  t.equal(server.stats().terminated, 0);
+  t.equal(a.ws.readyState, a.ws.OPEN, 'still connected');
+  if (a.ws.readyState === a.ws.OPEN) t.same(await a.request({ type: 'ping' }), PONG, 'and served');
 });
 
 t.test('JSON-RPC 2.0 framing: methods, notifications, errors, mixed with plain clients', async (t) => {
