@@ -19,7 +19,8 @@ export async function runMicro(suites: MicroSuite[], opts: { quick?: boolean } =
   const results: MicroResult[] = [];
   for (const suite of suites) {
     for (const c of suite.cases) {
-      const stats = await measure(() => do_not_optimize(c.fn()), {
+      // A case may be async (werift's handshake is promise-driven): mitata awaits a returned promise.
+      const stats = await measure(() => { const r = c.fn(); do_not_optimize(r); return r; }, {
         min_cpu_time: (opts.quick ? 100 : 400) * 1e6,
       } as never);
       results.push({ suite: suite.name, group: c.group, impl: c.impl, medianNs: stats.p50, p99Ns: stats.p99, samples: stats.samples.length, targetNs: c.targetNs });
