@@ -117,6 +117,7 @@ export class IceAgent {
   private firstValidAt: number | undefined;
   private gatherCheckAt: number | undefined;
   private readonly consentTracker: ConsentFreshness;
+  private transactionTag: Uint8Array | undefined;
   private readonly statsCounters: IceStats = newIceStats();
 
   constructor(settings: IceSettings, now: number) {
@@ -1012,7 +1013,17 @@ export class IceAgent {
   private newTransactionId(): Uint8Array {
     const id = new Uint8Array(12);
     this.settings.random(id);
+    if (this.transactionTag) id.set(this.transactionTag, 0);
     return id;
+  }
+
+  /**
+   * Set by `IceMux`: the first 4 bytes of every transaction ID this agent's checks carry, so
+   * that responses (from addresses not yet mapped) route back in O(1). 64 random bits remain.
+   */
+  setTransactionTag(tag: Uint8Array | undefined): void {
+    if (tag !== undefined && tag.length !== 4) throw new IceError('bad-argument', 'a transaction tag is 4 bytes');
+    this.transactionTag = tag;
   }
 
   /** ice-char string (RFC 8839 §5.4: ALPHA / DIGIT / "+" / "/"), from `random`. */

@@ -1,7 +1,9 @@
 // One UDP socket, many agents (the server endpoint's demultiplexer). A datagram is routed by
 // the USERNAME of a STUN Binding request (`<local ufrag>:<remote ufrag>`, RFC 8445 §7.3) to the
-// agent owning that local ufrag; anything else by its source address, which is mapped to an
-// agent only after that agent authenticated a check from it. Unknown sources create no state.
+// agent owning that local ufrag; a STUN response by the 4-byte tag the mux gave the agent for
+// the start of its transaction IDs (full agents' own checks); anything else by its source
+// address, which is mapped to an agent only after that agent authenticated a check from it or
+// had a check to it succeed. Unknown sources create no state.
 import { StunClass, StunError, StunMethod, decodeStun } from '@tsrtc/stun';
 import { addressKey, type TransportAddress } from './address.js';
 import type { IceAgent } from './agent.js';
@@ -27,6 +29,8 @@ export interface IceMuxStats {
   addresses: number;
   routedByUsername: number;
   routedByAddress: number;
+  /** STUN responses routed by their transaction-ID tag (full agents' checks). */
+  routedByTransaction: number;
   /** Binding requests naming a ufrag no agent owns. */
   droppedUnknownUfrag: number;
   /** Non-request datagrams from an address no agent validated. */
@@ -42,9 +46,13 @@ export class IceMux {
   private readonly ufragOf = new Map<IceAgent, string>();
   private readonly byAddress = new Map<string, IceAgent>();
   private readonly addressesOf = new Map<IceAgent, Set<string>>();
+  private readonly byTag = new Map<number, IceAgent>();
+  private readonly tagOf = new Map<IceAgent, number>();
+  private nextTag = 1;
   private readonly counters = {
     routedByUsername: 0,
     routedByAddress: 0,
+    routedByTransaction: 0,
     droppedUnknownUfrag: 0,
     droppedUnknownSource: 0,
     droppedMalformed: 0,
@@ -65,6 +73,14 @@ export class IceMux {
     if (old !== undefined) this.byUfrag.delete(old);
     this.byUfrag.set(agent.localUfrag, agent);
     this.ufragOf.set(agent, agent.localUfrag);
+    if (!agent.lite && !this.tagOf.has(agent)) {
+      // Tags are never reused while the mux lives (2^32 agents), so a late response cannot
+      // reach a newer agent.
+      const tag = this.nextTag++ >>> 0;
+      this.byTag.set(tag, agent);
+      this.tagOf.set(agent, tag);
+      agent.setTransactionTag(Uint8Array.of(tag >>> 24, (tag >>> 16) & 255, (tag >>> 8) & 255, tag & 255));
+    }
   }
 
   removeAgent(agent: IceAgent): void {
@@ -72,6 +88,12 @@ export class IceMux {
     if (ufrag === undefined) return;
     this.byUfrag.delete(ufrag);
     this.ufragOf.delete(agent);
+    const tag = this.tagOf.get(agent);
+    if (tag !== undefined) {
+      this.byTag.delete(tag);
+      this.tagOf.delete(agent);
+      agent.setTransactionTag(undefined);
+    }
     for (const key of this.addressesOf.get(agent) ?? []) if (this.byAddress.get(key) === agent) this.byAddress.delete(key);
     this.addressesOf.delete(agent);
   }
@@ -85,6 +107,14 @@ export class IceMux {
     if (bytes.length > 0 && bytes[0] <= 3) {
       const agent = this.routeBindingRequest(bytes);
       if (agent !== null) return agent;
+      // A response (class bit C1 set) to a tagged agent's check.
+      if (bytes.length >= 20 && bytes[0] & 0x01 && this.byTag.size > 0) {
+        const tagged = this.byTag.get(((bytes[8] << 24) | (bytes[9] << 16) | (bytes[10] << 8) | bytes[11]) >>> 0);
+        if (tagged) {
+          this.counters.routedByTransaction++;
+          return tagged;
+        }
+      }
     }
     const agent = this.byAddress.get(addressKey(from));
     if (agent) {

@@ -137,3 +137,40 @@ t.test('restart re-keys the agent in the mux; duplicate ufrags are refused', asy
   t.equal(mux.stats().agents, 0);
   t.equal(mux.stats().addresses, 0);
 });
+
+t.test('a full agent behind the mux: responses to its own checks route by transaction tag', async (t) => {
+  const net = new SimNetwork(11);
+  const mux = new IceMux();
+  const server = serveOn(net, mux);
+  const full = new IceAgent({ random: net.rng.fill }, 0);
+  full.addLocalAddress(SERVER, 0);
+  mux.addAgent(full);
+  server.agents.push(full);
+  server.events.set(full, []);
+  const drainFull = (now: number): void => {
+    for (let tx = full.pollTransmit(); tx; tx = full.pollTransmit()) net.send(tx.data, tx.from, tx.to);
+    for (let e = full.pollEvent(); e; e = full.pollEvent()) server.events.get(full)!.push(e);
+    net.invalidate(ticker);
+    void now;
+  };
+  const ticker = { nextDeadline: () => full.nextDeadline(), tick: (now: number) => (full.handleTimeout(now), drainFull(now)) };
+  net.addTicker(ticker);
+  // The client is behind a port-restricted NAT: the server's checks reach it only after the
+  // client has sent to the server, and their responses come from a not-yet-mapped address.
+  net.addNat('port-restricted', '203.0.113.50', ['10.9.0.1']);
+  const client = new SimAgent(net, new IceAgent({ controlling: true, random: net.rng.fill }, 0), [{ family: 4, address: '10.9.0.1', port: 5000 }]);
+  client.start();
+  client.agent.setRemoteCredentials(full.localUfrag, full.localPwd);
+  full.setRemoteCredentials(client.agent.localUfrag, client.agent.localPwd);
+  for (const c of full.localCandidates()) client.agent.addRemoteCandidate(c, 0);
+  // the server also learns the client's public address out of band (e.g. srflx) and checks it first
+  full.addRemoteCandidate({ foundation: 'x', component: 1, transport: 'udp', priority: 1694498815, address: '203.0.113.50', port: 40000, type: 'srflx' }, 0);
+  drainFull(0);
+  client.drain(0);
+  net.run(10_000, () => (client.state === 'connected' || client.state === 'completed') && full.connectionState !== 'checking' && full.connectionState !== 'new');
+  t.match(client.state, /^(connected|completed)$/);
+  t.match(full.connectionState, /^(connected|completed)$/);
+  t.ok(mux.stats().routedByTransaction > 0, `${mux.stats().routedByTransaction} responses routed by transaction tag`);
+  mux.removeAgent(full);
+  t.equal(mux.stats().agents, 0);
+});
