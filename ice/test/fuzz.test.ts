@@ -117,7 +117,8 @@ t.test(`lite agent: ${RUNS} fuzzed datagrams`, async (t) => {
 
 t.test(`mux: ${RUNS} fuzzed datagrams`, async (t) => {
   const mux = new IceMux({ maxAddresses: 100 });
-  const agents = [0, 1, 2].map((i) => new IceAgent({ lite: true, random: (o) => o.fill(10 + i) }, 0));
+  // two lite agents and a full one (which the mux tags for transaction-ID routing)
+  const agents = [0, 1, 2].map((i) => new IceAgent({ lite: i < 2, random: (o) => o.fill(10 + i) }, 0));
   for (const ag of agents) {
     ag.addLocalAddress(v4('192.0.2.10', 443), 0);
     mux.addAgent(ag);
@@ -126,6 +127,7 @@ t.test(`mux: ${RUNS} fuzzed datagrams`, async (t) => {
   let routed = 0;
   fc.assert(
     fc.property(datagram(agents[0].localUfrag, key), fc.nat(0xffff), (bytes, port) => {
+      if (port % 3 === 0 && bytes.length >= 20) bytes.set([0, 0, 0, 1], 8); // the full agent's tag
       if (mux.handlePacket(bytes, v4('198.51.100.9', port), v4('192.0.2.10', 443), port)) routed++;
       for (const ag of agents) while (ag.pollTransmit() || ag.pollEvent());
     }),
@@ -135,4 +137,5 @@ t.test(`mux: ${RUNS} fuzzed datagrams`, async (t) => {
   t.ok(st.addresses <= 100, `address table capped (${st.addresses})`);
   t.ok(st.droppedUnknownSource + st.droppedUnknownUfrag + st.droppedMalformed > 0);
   t.ok(routed > 0, `${routed} datagrams reached an agent`);
+  t.ok(st.routedByTransaction > 0, `${st.routedByTransaction} routed by transaction tag`);
 });
