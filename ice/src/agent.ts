@@ -528,7 +528,7 @@ export class IceAgent {
       this.statsCounters.droppedUnauthenticated++;
       return;
     }
-    if ((msg.fingerprintOffset >= 0 && !verifyFingerprint(msg)) || msg.unknownComprehensionRequired.length > 0) {
+    if (msg.fingerprintOffset >= 0 && !verifyFingerprint(msg)) {
       this.statsCounters.droppedMalformed++;
       return;
     }
@@ -538,10 +538,16 @@ export class IceAgent {
       return;
     }
     this.statsCounters.checksReceived++;
+    // The peer proved it knows our password: malformed checks get an error it can act on.
+    if (msg.unknownComprehensionRequired.length > 0) {
+      this.statsCounters.droppedMalformed++;
+      const unknown = msg.unknownComprehensionRequired.slice(0, 8);
+      return this.sendFrom(local, from, writeCheckError(msg.transactionId, 420, 'Unknown Attribute', this.localKey, unknown), now);
+    }
     const priority = msg.priority();
     if (priority === undefined) {
       this.statsCounters.droppedMalformed++;
-      return;
+      return this.sendFrom(local, from, writeCheckError(msg.transactionId, 400, 'Bad Request: no PRIORITY', this.localKey), now);
     }
     // §7.3.1.1 role conflict (lite agents are always controlled and never switch).
     if (!this.settings.lite) {

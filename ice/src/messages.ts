@@ -39,10 +39,14 @@ export function writeCheckSuccess(transactionId: Uint8Array, mapped: TransportAd
   return w.finish({ integrityKey: key, fingerprint: true });
 }
 
-/** An error response (487 Role Conflict, RFC 8445 §7.3.1.1), integrity-protected. */
-export function writeCheckError(transactionId: Uint8Array, code: number, reason: string, key: Uint8Array): Uint8Array {
+/**
+ * An error response to an authenticated check, integrity-protected: 487 Role Conflict (RFC 8445
+ * §7.3.1.1), 400 Bad Request (no PRIORITY), 420 Unknown Attribute (RFC 8489 §6.3.1.1).
+ */
+export function writeCheckError(transactionId: Uint8Array, code: number, reason: string, key: Uint8Array, unknown?: readonly number[]): Uint8Array {
   const w = writer.begin(StunMethod.BINDING, StunClass.ERROR_RESPONSE, transactionId);
   w.errorCode(code, reason);
+  if (unknown && unknown.length > 0) w.unknownAttributes(unknown);
   return w.finish({ integrityKey: key, fingerprint: true });
 }
 

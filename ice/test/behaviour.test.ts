@@ -308,3 +308,34 @@ t.test('NAT rebinding: consent fails on the side that lost the path; an ICE rest
 function sameEndpoint(x: TransportAddress, y: TransportAddress): boolean {
   return x.address === y.address && x.port === y.port;
 }
+
+t.test('authenticated but malformed checks get 420 / 400 (RFC 8489 §6.3.1.1, RFC 8445 §7.3)', async (t) => {
+  const lite = new IceAgent({ lite: true, random: (o) => o.fill(4) }, 0);
+  const local = v4('192.0.2.1', 443);
+  lite.addLocalAddress(local, 0);
+  const key = shortTermKey(lite.localPwd);
+  const w = new StunWriter();
+  const unknownAttr = w
+    .begin(StunMethod.BINDING, StunClass.REQUEST, new Uint8Array(12).fill(1))
+    .username(`${lite.localUfrag}:peer`)
+    .priority(1)
+    .attribute(0x7f01, Uint8Array.of(1, 2, 3, 4))
+    .finish({ integrityKey: key, fingerprint: true });
+  lite.handlePacket(unknownAttr, v4('198.51.100.1', 1), local, 1);
+  const r420 = decodeStun(lite.pollTransmit()!.data);
+  t.equal(r420.messageClass, StunClass.ERROR_RESPONSE);
+  t.equal(r420.errorCode()?.code, 420);
+  t.same(r420.unknownAttributes(), [0x7f01]);
+  const noPriority = w
+    .begin(StunMethod.BINDING, StunClass.REQUEST, new Uint8Array(12).fill(2))
+    .username(`${lite.localUfrag}:peer`)
+    .finish({ integrityKey: key, fingerprint: true });
+  lite.handlePacket(noPriority, v4('198.51.100.1', 1), local, 2);
+  t.equal(decodeStun(lite.pollTransmit()!.data).errorCode()?.code, 400);
+  t.equal(lite.remoteCandidates().length, 0, 'nothing learned from either');
+  t.equal(lite.stats().droppedMalformed, 2);
+  // unauthenticated junk still gets nothing
+  const forged = w.begin(StunMethod.BINDING, StunClass.REQUEST, new Uint8Array(12).fill(3)).username(`${lite.localUfrag}:peer`).finish({ integrityKey: shortTermKey('x'.repeat(22)) });
+  lite.handlePacket(forged, v4('198.51.100.1', 1), local, 3);
+  t.equal(lite.pollTransmit(), undefined);
+});
