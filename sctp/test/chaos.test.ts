@@ -36,8 +36,17 @@ t.test('random operations over random lossy links: reliable data exactly once an
     const echoResets = seed % 2 === 0;
     // every 4th seed with I-DATA interleaving (RFC 8260) on both sides
     const interleaving = seed % 4 === 1;
-    const net = new SimNetwork(seed, { remoteMaxMessageSize: 0, interleaving }, { remoteMaxMessageSize: 0, interleaving }, [link(), link()]);
-    if (!net.connect(rng.next() < 0.3)) {
+    // and random MTUs, zero checksum on some, SNAP instead of the handshake on some
+    const side = () => ({ remoteMaxMessageSize: 0, interleaving, mtu: 400 + rng.int(1100), zeroChecksum: rng.int(2) === 0 });
+    const net = new SimNetwork(seed, side(), side(), [link(), link()]);
+    if (seed % 5 === 2) {
+      const [a, b] = net.peers;
+      const ia = a.snapInit();
+      const ib = b.snapInit();
+      a.connectSnap(ib, 0);
+      b.connectSnap(ia, 0);
+      net.flush();
+    } else if (!net.connect(rng.next() < 0.3)) {
       t.fail(`seed ${seed}: no connection`);
       continue;
     }
