@@ -1,5 +1,6 @@
 // ICE interop with real third-party agents in process, over real UDP on loopback:
-// libdatachannel 0.24 (libjuice, via node-datachannel's native API) and werift 0.24 (pure TS).
+// libdatachannel 0.24 (libjuice, via node-datachannel's native API), werift 0.24 (pure TS) and
+// libwebrtc M106 (@roamhq/wrtc).
 // Our agent answers or offers with a minimal data-channel description; the peer's ICE state
 // must reach connected, ours too, and the peer's first DTLS flight must reach us as 'data'.
 import { createSocket } from 'node:dgram';
@@ -120,6 +121,76 @@ if (!werift) {
     t.ok(up(ours.agent.connectionState));
     t.equal(ours.agent.selectedPair()?.remoteAddress.address, '127.0.0.1');
     await pc.close();
+    ours.close();
+  });
+}
+
+/** The part of libwebrtc's W3C RTCPeerConnection these tests use (our lib has no DOM types). */
+interface WrtcPeerConnection {
+  createDataChannel(label: string): unknown;
+  createOffer(): Promise<{ type: 'offer'; sdp: string }>;
+  createAnswer(): Promise<{ type: 'answer'; sdp: string }>;
+  setLocalDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
+  setRemoteDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
+  readonly localDescription: { sdp: string } | null;
+  readonly iceGatheringState: string;
+  readonly iceConnectionState: string;
+  addEventListener(type: string, listener: () => void): void;
+  close(): void;
+}
+type Wrtc = { RTCPeerConnection: new () => WrtcPeerConnection };
+const wrtc = await optional(async () => {
+  const m = (await import('@roamhq/wrtc')) as unknown as Wrtc & { default?: Wrtc };
+  return m.default ?? m;
+});
+
+if (!wrtc) {
+  t.comment('@roamhq/wrtc not installed: libwebrtc interop skipped');
+} else {
+  const W = wrtc;
+  const gathered = (pc: WrtcPeerConnection) =>
+    new Promise<void>((r) => {
+      if (pc.iceGatheringState === 'complete') r();
+      else pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+    });
+  const waitUp = async (pc: WrtcPeerConnection, ours: UdpDriver) => {
+    await ours.until(() => up(pc.iceConnectionState) && up(ours.agent.connectionState), 10_000, 'libwebrtc ICE connected');
+  };
+
+  t.test('libwebrtc (@roamhq/wrtc M106) offers, our lite agent answers', async (t) => {
+    const pc = new W.RTCPeerConnection();
+    pc.createDataChannel('x');
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    const remote = remoteParams(pc.localDescription!.sdp);
+    const ours = await ourAgent({ lite: true });
+    ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+    for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
+    ours.drain();
+    await pc.setRemoteDescription({ type: 'answer', sdp: description(ours.agent, 'passive') });
+    await waitUp(pc, ours);
+    t.ok(up(pc.iceConnectionState), `libwebrtc iceConnectionState: ${pc.iceConnectionState}`);
+    t.ok(up(ours.agent.connectionState));
+    pc.close();
+    ours.close();
+  });
+
+  t.test('our full agent offers, libwebrtc answers', async (t) => {
+    const ours = await ourAgent({ controlling: true });
+    const pc = new W.RTCPeerConnection();
+    await pc.setRemoteDescription({ type: 'offer', sdp: description(ours.agent, 'actpass') });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    const remote = remoteParams(pc.localDescription!.sdp);
+    ours.agent.setRemoteCredentials(remote.ufrag, remote.pwd);
+    for (const c of remote.candidates) ours.agent.addRemoteCandidate(c, clock());
+    ours.agent.addRemoteCandidate(null, clock());
+    ours.drain();
+    await waitUp(pc, ours);
+    t.ok(up(pc.iceConnectionState), `libwebrtc iceConnectionState: ${pc.iceConnectionState}`);
+    t.ok(up(ours.agent.connectionState), `ours: ${ours.agent.connectionState}`);
+    t.equal(ours.agent.role, 'controlling');
+    pc.close();
     ours.close();
   });
 }
