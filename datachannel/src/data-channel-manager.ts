@@ -301,7 +301,7 @@ export class DataChannelManager {
         return;
       case 'closed':
       case 'aborted':
-        this.transportClosed(event.type === 'aborted' ? event.reason : undefined);
+        this.transportClosed(event.type === 'aborted' ? `SCTP aborted: ${event.reason}` : undefined);
         return;
     }
   }
