@@ -139,3 +139,32 @@ t.test(`mux: ${RUNS} fuzzed datagrams`, async (t) => {
   t.ok(routed > 0, `${routed} datagrams reached an agent`);
   t.ok(st.routedByTransaction > 0, `${st.routedByTransaction} routed by transaction tag`);
 });
+
+t.test('TURN over TCP: 5,000 fuzzed streams (frames split and merged, garbage) into handleTcpData', async (t) => {
+  const server = v4('192.0.2.1', 3478);
+  const socket = v4('198.51.100.1', 5000);
+  const key = shortTermKey('x'.repeat(22));
+  const chunk = fc.oneof(
+    fc.uint8Array({ maxLength: 64 }),
+    datagram('abcd', key).map((d) => {
+      const out = new Uint8Array((d.length + 3) & ~3);
+      out.set(d);
+      return out;
+    }),
+  );
+  let failed = 0;
+  fc.assert(
+    fc.property(fc.array(chunk, { maxLength: 8 }), fc.nat(16), (chunks, split) => {
+      const agent = new IceAgent({ random: (o) => o.fill(7), turnServers: [{ address: server, username: 'u', password: 'p', transport: 'tcp' }] }, 0);
+      agent.addLocalAddress(socket, 0);
+      const stream = Buffer.concat(chunks);
+      for (let at = 0; at < stream.length; at += split + 1) agent.handleTcpData(stream.subarray(at, at + split + 1), server, socket, 1);
+      agent.handleTcpClosed(server, socket, 2);
+      agent.handleTimeout(20_000);
+      if (agent.gatheringState === 'complete') failed++;
+      while (agent.pollTransmit() || agent.pollEvent());
+    }),
+    { numRuns: 5000, seed: 45 },
+  );
+  t.equal(failed, 5000, 'every allocation ended (closed connection) and gathering completed');
+});
