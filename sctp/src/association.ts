@@ -690,9 +690,9 @@ export class SctpAssociation {
     if (iData) {
       const B = (flags & 2) !== 0;
       const ppidOrFsn = u32(b, o + 16);
-      res = this.iReassembly.add(streamId, (flags & 4) !== 0, u32(b, o + 12), B ? 0 : ppidOrFsn, B ? ppidOrFsn : 0, B, (flags & 1) !== 0, b.subarray(o + 20, o + len));
+      res = this.iReassembly.add(streamId, (flags & 4) !== 0, u32(b, o + 12), B ? 0 : ppidOrFsn, B ? ppidOrFsn : 0, B, (flags & 1) !== 0, b.subarray(o + 20, o + len), inOrder);
     } else {
-      res = this.reassembly.add(t, streamId, u16(b, o + 10), u32(b, o + 12), flags, b.subarray(o + 16, o + len));
+      res = this.reassembly.add(t, streamId, u16(b, o + 10), u32(b, o + 12), flags, b.subarray(o + 16, o + len), inOrder);
     }
     if (res === 'full') return void this.st.droppedBufferFull++, 0;
     if (res === 'too-large') {

@@ -37,7 +37,9 @@ t.test('random operations over random lossy links: reliable data exactly once an
     // every 4th seed with I-DATA interleaving (RFC 8260) on both sides
     const interleaving = seed % 4 === 1;
     // and random MTUs, zero checksum on some, SNAP instead of the handshake on some
-    const side = () => ({ remoteMaxMessageSize: 0, interleaving, mtu: 400 + rng.int(1100), zeroChecksum: rng.int(2) === 0 });
+    // every 6th seed with tight receive windows and buffers (zero windows, refused chunks)
+    const tight = seed % 6 === 3 ? { aRwnd: 30_000, maxReceiveBufferBytes: 45_000, maxMessageSize: 25_000 } : {};
+    const side = () => ({ remoteMaxMessageSize: 0, interleaving, mtu: 400 + rng.int(1100), zeroChecksum: rng.int(2) === 0, ...tight });
     const net = new SimNetwork(seed, side(), side(), [link(), link()]);
     if (seed % 5 === 2) {
       const [a, b] = net.peers;

@@ -40,6 +40,12 @@ export function midLess(a: number, b: number): boolean {
 export class InterleavedReassembly {
   private streams: (IStream | undefined)[] = [];
   bufferedBytes = 0;
+  /**
+   * The cap for the chunk being added: capBytes, or twice that for the chunk with the next
+   * expected TSN, which must get in or the association could stall with a buffer full of later
+   * data (the peer retransmits the rest; each becomes the next expected TSN in turn).
+   */
+  private limit = 0;
 
   constructor(
     private readonly out: { push(m: DeliveredMessage): unknown },
@@ -53,7 +59,8 @@ export class InterleavedReassembly {
     return s;
   }
 
-  add(streamId: number, unordered: boolean, mid: number, fsn: number, ppid: number, B: boolean, E: boolean, payload: Uint8Array): AddResult {
+  add(streamId: number, unordered: boolean, mid: number, fsn: number, ppid: number, B: boolean, E: boolean, payload: Uint8Array, nextExpected = false): AddResult {
+    this.limit = nextExpected ? 2 * this.capBytes : this.capBytes;
     const s = this.stream(streamId);
     if (unordered ? s.skippedUnordered.has(mid) : midLess(mid, s.nextMid)) return 'ok'; // already delivered or skipped
     if (B && E) {
@@ -63,7 +70,7 @@ export class InterleavedReassembly {
     const parts = unordered ? s.partialUnordered : s.partialOrdered;
     let p = parts.get(mid);
     const cost = payload.length + FRAGMENT_OVERHEAD;
-    if (this.bufferedBytes + cost > this.capBytes) return 'full';
+    if (this.bufferedBytes + cost > this.limit) return 'full';
     if (!p) {
       p = { ppid: 0, hasB: false, lastFsn: -1, frags: new Map(), bytes: 0, cost: 0 };
       parts.set(mid, p);
@@ -90,12 +97,13 @@ export class InterleavedReassembly {
         data.set(frag, o);
         o += frag.length;
       }
-      return this.complete(streamId, s, unordered, mid, p.ppid, data);
+      return this.complete(streamId, s, unordered, mid, p.ppid, data, true);
     }
     return 'ok';
   }
 
-  private complete(streamId: number, s: IStream, unordered: boolean, mid: number, ppid: number, data: Uint8Array): AddResult {
+  /** `acked`: completed from fragments already acknowledged, so it must be kept whatever the cap. */
+  private complete(streamId: number, s: IStream, unordered: boolean, mid: number, ppid: number, data: Uint8Array, acked = false): AddResult {
     if (unordered) {
       this.out.push({ type: 'message', streamId, ppid, data });
       return 'ok';
@@ -108,7 +116,7 @@ export class InterleavedReassembly {
     }
     if (s.waiting.has(mid)) return 'ok';
     const cost = data.length + FRAGMENT_OVERHEAD;
-    if (this.bufferedBytes + cost > this.capBytes) return 'full';
+    if (!acked && this.bufferedBytes + cost > this.limit) return 'full';
     this.bufferedBytes += cost;
     s.waiting.set(mid, { ppid, data });
     return 'ok';

@@ -55,6 +55,12 @@ export class Reassembly {
   /** bytes held (partial runs + waiting ordered messages, with overhead) */
   bufferedBytes = 0;
   /**
+   * The cap for the chunk being added: capBytes, or twice that for the chunk with the next
+   * expected TSN, which must get in or the association could stall with a buffer full of later
+   * data (the peer retransmits the rest; each becomes the next expected TSN in turn).
+   */
+  private limit = 0;
+  /**
    * Subtracted from every TSN before it becomes a Map key: keys then stay small integers (V8
    * Smis) instead of heap numbers, which makes the per-fragment lookups cheap. Set to the
    * peer's initial TSN; any value is correct.
@@ -77,7 +83,8 @@ export class Reassembly {
   }
 
   /** Adds one DATA chunk's payload (a view: copied if kept). `tsn` is unwrapped. */
-  add(unwrappedTsn: number, streamId: number, ssn: number, ppid: number, flags: number, payload: Uint8Array): AddResult {
+  add(unwrappedTsn: number, streamId: number, ssn: number, ppid: number, flags: number, payload: Uint8Array, nextExpected = false): AddResult {
+    this.limit = nextExpected ? 2 * this.capBytes : this.capBytes;
     const tsn = unwrappedTsn - this.tsnBase;
     const unordered = (flags & 4) !== 0;
     const B = (flags & 2) !== 0;
@@ -103,9 +110,11 @@ export class Reassembly {
     }
     // a new run: growable buffer when it starts a message (sized like the stream's previous
     // message, so a stream of equal-sized messages allocates once each), else a fragment list
-    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64, this.streams[streamId]?.lastSize ?? 0)) : n;
+    const last = this.streams[streamId]?.lastSize ?? 0;
+    const guess = this.bufferedBytes + last <= this.capBytes / 2 ? last : 0; // only with room to spare
+    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64, guess)) : n;
     const cost = cap + FRAGMENT_OVERHEAD;
-    if (this.bufferedBytes + cost > this.capBytes) return 'full';
+    if (this.bufferedBytes + cost > this.limit) return 'full';
     this.bufferedBytes += cost;
     const buf = new Uint8Array(cap);
     buf.set(payload);
@@ -119,7 +128,7 @@ export class Reassembly {
     const n = payload.length;
     if (run.fragments) {
       const cost = n + FRAGMENT_OVERHEAD;
-      if (this.bufferedBytes + cost > this.capBytes) return false;
+      if (this.bufferedBytes + cost > this.limit) return false;
       run.fragments.push(payload.slice());
       run.bytes += n;
       run.cost += cost;
@@ -129,7 +138,7 @@ export class Reassembly {
     if (run.bytes + n > run.buf.length) {
       const cap = Math.min(this.maxMessageSize, Math.max(run.bytes + n, run.buf.length * 4));
       const grow = cap - run.buf.length;
-      if (this.bufferedBytes + grow > this.capBytes) return false;
+      if (this.bufferedBytes + grow > this.limit) return false;
       const buf = new Uint8Array(cap);
       buf.set(run.buf.subarray(0, run.bytes));
       run.buf = buf;
@@ -153,14 +162,9 @@ export class Reassembly {
         this.byFirst.delete(right.first);
         this.byLast.delete(right.last);
         this.bufferedBytes -= right.cost;
-        for (const f of right.fragments!) {
-          if (!this.append(run, f)) {
-            // over the cap while merging: drop both runs' state (the peer retransmits)
-            this.byFirst.delete(run.first);
-            this.bufferedBytes -= run.cost;
-            return 'ok';
-          }
-        }
+        // the bytes only move between runs, and were acknowledged: the cap does not apply
+        this.limit = Infinity;
+        for (const f of right.fragments!) this.append(run, f);
         run.last = right.last;
         run.hasE = right.hasE;
       }
@@ -194,7 +198,8 @@ export class Reassembly {
     }
     if (!ssnLess(s.nextSsn, ssn) || s.waiting.has(ssn)) return 'ok'; // an old SSN: already delivered
     const cost = data.length + FRAGMENT_OVERHEAD;
-    if (this.bufferedBytes + cost > this.capBytes) return 'full';
+    // a message completed from acknowledged fragments must be kept (its run's bytes were freed)
+    if (isView && this.bufferedBytes + cost > this.limit) return 'full';
     this.bufferedBytes += cost;
     s.waiting.set(ssn, { ppid, data: isView ? copyBytes(data) : data });
     return 'ok';
