@@ -179,3 +179,14 @@ t.test('a TURN server refusing our credentials: gathering completes without a re
   t.equal(a.agent.stats().turnFailures, 1);
   t.notOk(a.candidates().some((c) => c.type === 'relay'));
 });
+
+t.test('the simulation is deterministic: same seed, same run; another seed, another run', async (t) => {
+  const trace = (seed: number) => {
+    const { net, a, b } = natScenario(seed, { a: 'port-restricted', b: 'symmetric', expect: 'relay' }, { turn: true, loss: 0.1 });
+    net.run(30_000, connected(a, b));
+    return JSON.stringify({ now: net.now, delivered: net.delivered, dropped: net.dropped, a: a.timeline, b: b.timeline, ufrag: a.agent.localUfrag, sel: a.agent.selectedPair() });
+  };
+  const first = trace(77);
+  t.equal(trace(77), first);
+  t.not(trace(78), first);
+});
