@@ -73,6 +73,8 @@ export interface IceAgentPort {
   pollTransmit(): IceTransmit | undefined;
   pollEvent(): IceAgentEvent | undefined;
   nextDeadline(): number | undefined;
+  /** candidate pairs with their round-trip time (ms) where measured */
+  stats?(): { pairs?: { local: string; remote: string; state: string; nominated: boolean; rtt: number | undefined }[] };
 }
 
 export interface FingerprintValue {

@@ -80,6 +80,8 @@ export interface PeerConnectionCoreStats {
   dtlsRole: 'client' | 'server' | undefined;
   sctpConnected: boolean;
   dtlsCipherSuite: unknown;
+  /** round-trip time of the selected pair's latest check, ms (ICE consent checks keep it fresh) */
+  roundTripTime: number | undefined;
 }
 
 const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -486,10 +488,21 @@ export class PeerConnectionCore {
       dtlsRole: this.dtlsRole,
       sctpConnected: this.sctpConnected,
       dtlsCipherSuite: this.dtlsCipherSuite,
+      roundTripTime: this.selectedPairRtt(),
     };
   }
 
   // ---- internals ----
+
+  private selectedPairRtt(): number | undefined {
+    const l = this.selectedLocal;
+    const r = this.selectedRemote;
+    if (l === undefined || r === undefined) return undefined;
+    const pairs = this.ice?.stats?.().pairs ?? [];
+    const key = (c: IceCandidateFields) => `${c.type} ${c.address}:${c.port}`;
+    const exact = pairs.find((p) => p.local === key(l) && p.remote === key(r) && p.rtt !== undefined);
+    return (exact ?? pairs.find((p) => p.nominated && p.rtt !== undefined))?.rtt;
+  }
 
   /** Copy every pending datagram out (used when closing, before the engines are told to stop). */
   private flushInto(out: IceTransmit[]): void {

@@ -52,6 +52,10 @@ t.test('accept offers from three stacks on one port, echo, broadcast, graceful c
   t.equal(endpoint.broadcast('all', 'news'), 3);
   for (const m of await Promise.all(got)) t.equal(m.data, 'news');
   t.equal(endpoint.stats().peersConnected, 3);
+  for (const s of sessions) {
+    const ps = s.peer.stats();
+    t.ok(ps.bytesReceived > 0 && ps.bytesSent > 0 && ps.channels === 1, `${s.name}: peer stats ${JSON.stringify(ps)}`);
+  }
 
   const closedPeers: string[] = [];
   endpoint.on('peer-closed', (p) => closedPeers.push(p.id));

@@ -74,6 +74,8 @@ t.test('W3C: trickle connect, datachannel event, text and binary both ways, stat
   const transport = [...stats.values()].find((s) => s.type === 'transport')!;
   const selected = stats.get(transport.selectedCandidatePairId as string)!;
   t.equal(selected.type, 'candidate-pair');
+  t.ok(typeof selected.currentRoundTripTime === 'number' && selected.currentRoundTripTime >= 0 && selected.currentRoundTripTime < 1,
+    `currentRoundTripTime ${selected.currentRoundTripTime} s`);
   t.equal(stats.get(selected.localCandidateId as string)!.address, '127.0.0.1');
   t.equal(typeof stats.get(selected.remoteCandidateId as string)!.port, 'number');
   const dcStats = [...stats.values()].find((s) => s.type === 'data-channel')!;

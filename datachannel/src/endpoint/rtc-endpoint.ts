@@ -114,6 +114,19 @@ export class RtcPeer extends EventEmitter<RtcPeerEvents> {
     return r === undefined ? undefined : { address: r.address, port: r.port };
   }
 
+  /** Transport counters and the selected pair's round-trip time (ms) of this peer. */
+  stats(): { bytesSent: number; bytesReceived: number; packetsSent: number; packetsReceived: number; roundTripTime: number | undefined; channels: number } {
+    const s = this.session.core.stats();
+    return {
+      bytesSent: s.bytesSent,
+      bytesReceived: s.bytesReceived,
+      packetsSent: s.packetsSent,
+      packetsReceived: s.packetsReceived,
+      roundTripTime: s.roundTripTime,
+      channels: this.channels.length,
+    };
+  }
+
   /** Open data channels of this peer. */
   get channels(): RTCDataChannel[] {
     return this.session.channels().filter((c) => c.readyState === 'open');

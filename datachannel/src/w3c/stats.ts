@@ -47,6 +47,7 @@ export function buildStatsReport(input: StatsInput): Map<string, Record<string, 
     report.set(pairId, {
       id: pairId, type: 'candidate-pair', timestamp, transportId: 'T01',
       localCandidateId: l, remoteCandidateId: r, state: 'succeeded', nominated: true, selected: true,
+      currentRoundTripTime: s.roundTripTime === undefined ? undefined : s.roundTripTime / 1000,
       packetsSent: s.packetsSent, packetsReceived: s.packetsReceived,
       bytesSent: s.bytesSent, bytesReceived: s.bytesReceived,
     });
