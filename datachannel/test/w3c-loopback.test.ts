@@ -162,3 +162,19 @@ t.test('a bind failure surfaces as icecandidateerror', async (t) => {
   const e = await new Promise<Event & { errorText?: string }>((r) => pc.addEventListener('icecandidateerror', r as never, { once: true }));
   t.match(e.errorText, /cannot bind UDP sockets/);
 });
+
+t.test('IPv6 loopback (addresses: [::1])', async (t) => {
+  const a = new RTCPeerConnection({ tsrtc: { addresses: ['::1'] } });
+  const b = new RTCPeerConnection({ tsrtc: { addresses: ['::1'] } });
+  t.teardown(() => { a.close(); b.close(); });
+  const dc = a.createDataChannel('v6');
+  const incoming = waitFor<{ channel: RTCDataChannel }>(b, 'datachannel');
+  await connect(a, b);
+  const remote = (await incoming).channel;
+  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  const m = waitFor<MessageEvent>(remote, 'message');
+  dc.send('over v6');
+  t.equal((await m).data, 'over v6');
+  t.match(a.localDescription!.sdp, /a=candidate:\S+ 1 udp \d+ ::1 \d+ typ host/);
+  t.match(a.localDescription!.sdp, /c=IN IP6 ::1/);
+});
