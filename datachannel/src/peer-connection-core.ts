@@ -68,6 +68,8 @@ export type PeerConnectionCoreEvent =
   | { type: 'transport-closed'; reason: string };
 
 export interface PeerConnectionCoreStats {
+  /** SCTP packets that could not be sent because DTLS had ended */
+  packetsDropped: number;
   packetsSent: number;
   bytesSent: number;
   packetsReceived: number;
@@ -136,7 +138,7 @@ export class PeerConnectionCore {
   private dtlsCipherSuite: unknown;
   private selectedLocal: IceCandidateFields | undefined;
   private selectedRemote: IceCandidateFields | undefined;
-  private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
+  private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
 
   constructor(settings: PeerConnectionCoreSettings, now: number) {
     const s = { ...DEFAULT_PEER_CONNECTION_SETTINGS } as Record<string, unknown>;
@@ -398,7 +400,13 @@ export class PeerConnectionCore {
       if (record === undefined && this.sctp !== undefined && this.dtlsState === 'connected') {
         const packet = this.sctp.pollTransmit();
         if (packet === undefined) return undefined;
-        dtls.send(packet, this.now);
+        try {
+          dtls.send(packet, this.now);
+        } catch {
+          // DTLS ended and its event is not processed yet: the packet is lost, as on the wire
+          this.counters.packetsDropped++;
+          continue;
+        }
         record = dtls.pollTransmit();
       }
       if (record === undefined) return undefined;

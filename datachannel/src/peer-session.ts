@@ -97,7 +97,12 @@ export class PeerSession implements DrivenConnection, ChannelHost {
     return d === undefined || x < d ? x : d;
   }
   pollTransmit(): IceTransmit | undefined {
-    return this.core.pollTransmit();
+    try {
+      return this.core.pollTransmit();
+    } catch (e) {
+      this.onInternalError(e);
+      return undefined;
+    }
   }
   dispatchEvents(): boolean {
     let any = false;
