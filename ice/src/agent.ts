@@ -405,7 +405,7 @@ export class IceAgent {
     }
     if (!this.settings.lite && this.remoteKey && now >= this.nextCheckAt) {
       const pair = this.checklist.next();
-      if (pair) this.sendCheck(pair, now, pair.useCandidate, false);
+      if (pair) this.sendCheck(pair, now, pair.useCandidate || this.aggressive(), false);
       // After a check, or when nothing is sendable yet (frozen pairs behind an in-progress one),
       // the next look is one Ta later; an idle checklist lets a new triggered check go at once.
       if (pair || this.checklist.hasWork()) this.nextCheckAt = now + this.settings.ta;
@@ -664,12 +664,15 @@ export class IceAgent {
     this.checklist.unfreeze(pair.foundation);
     if (ctx.useCandidate && this.controllingRole) {
       pair.nominated = true;
-      this.nominating = undefined;
-      this.select(pair, now);
+      if (this.nominating === pair) this.nominating = undefined;
+      // Regular nomination selects the pair it nominated; aggressive keeps the best one.
+      if (this.aggressive()) this.selectBestNominated(now);
+      else this.select(pair, now);
     } else if (!this.controllingRole && pair.nominateOnSuccess) {
       pair.nominated = true;
       this.selectBestNominated(now);
     }
+    this.maybeNominate(now); // the best pair may have just succeeded
     this.updateConnectionState(now);
   }
 
@@ -814,6 +817,7 @@ export class IceAgent {
     pair.state = 'failed';
     pair.valid = false;
     if (this.nominating === pair) this.nominating = undefined;
+    this.maybeNominate(now); // a better pair that failed no longer holds the nomination back
     this.updateConnectionState(now);
   }
 
@@ -844,9 +848,14 @@ export class IceAgent {
     this.sendCheck(best, now, true, false);
   }
 
+  private aggressive(): boolean {
+    return this.controllingRole && this.settings.nomination === 'aggressive';
+  }
+
   private nominationPending(): boolean {
     return (
       !this.settings.lite &&
+      !this.aggressive() &&
       this.controllingRole &&
       this.remoteKey !== undefined &&
       this.nominating === undefined &&

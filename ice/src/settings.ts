@@ -45,6 +45,12 @@ export interface IceSettings {
   gatherMaxTransmissions?: number;
   /** Controlling: wait at most this long after the first valid pair for a better one before nominating, ms. */
   nominationDelay?: number;
+  /**
+   * Controlling side: 'regular' (RFC 8445 §8.1.1: check, then nominate the best valid pair with
+   * a second check) or 'aggressive' (USE-CANDIDATE on every check, as Chrome and Firefox do; the
+   * best pair that succeeds is selected, a better one later replaces it; one round trip less).
+   */
+  nomination?: 'regular' | 'aggressive';
   /** Consent checks on the selected pair every interval × random[0.8, 1.2], ms (RFC 7675 §5.1). */
   consentInterval?: number;
   /** No consent response for this long → 'disconnected', ms. */
@@ -81,6 +87,7 @@ export const DEFAULT_ICE_SETTINGS = {
   gatherRto: 250,
   gatherMaxTransmissions: 6,
   nominationDelay: 200,
+  nomination: 'regular' as 'regular' | 'aggressive',
   consentInterval: 2000,
   disconnectedTimeout: 5000,
   failedTimeout: 30000,

@@ -64,7 +64,7 @@ interface NatCase {
   expect: 'srflx' | 'relay' | 'fail';
 }
 
-function natScenario(seed: number, c: NatCase, opts: { turn: boolean; loss?: number }) {
+function natScenario(seed: number, c: NatCase, opts: { turn: boolean; loss?: number; extra?: Partial<IceSettings> }) {
   const net = new SimNetwork(seed);
   const stun = new SimTurnServer(net, v4('192.0.2.1', 3478), { alice: 'alice-pass' });
   net.addNat(c.a, '203.0.113.1', ['10.0.0.1']);
@@ -73,7 +73,7 @@ function natScenario(seed: number, c: NatCase, opts: { turn: boolean; loss?: num
     stunServers: [stun.address],
     turnServers: opts.turn ? [{ address: stun.address, username: 'alice', password: 'alice-pass', transport: 'udp' }] : [],
   };
-  const a = makeAgent(net, v4('10.0.0.1', 5000), { controlling: true, ...servers });
+  const a = makeAgent(net, v4('10.0.0.1', 5000), { controlling: true, ...servers, ...opts.extra });
   const b = makeAgent(net, v4('10.1.0.1', 6000), { controlling: false, ...servers });
   signal(a, b);
   if (opts.loss) net.conditions.loss = opts.loss;
@@ -190,3 +190,33 @@ t.test('the simulation is deterministic: same seed, same run; another seed, anot
   t.equal(trace(77), first);
   t.not(trace(78), first);
 });
+
+t.test('aggressive nomination (USE-CANDIDATE on every check) saves the nomination round trip', async (t) => {
+  const connectAt = (nomination: 'regular' | 'aggressive') => {
+    const net = new SimNetwork(50);
+    const a = makeAgent(net, v4('198.51.100.1', 5000), { controlling: true, nomination });
+    const b = makeAgent(net, v4('198.51.100.2', 6000), {});
+    signal(a, b);
+    a.start();
+    b.start();
+    net.run(10_000, connected(a, b));
+    t.match(a.state, /^(connected|completed)$/, `${nomination}: connected`);
+    t.match(b.state, /^(connected|completed)$/);
+    t.same(a.agent.selectedPair()?.remoteAddress, b.sockets[0]);
+    return net.now;
+  };
+  const regular = connectAt('regular');
+  const aggressive = connectAt('aggressive');
+  t.ok(aggressive < regular, `virtual time to connect: aggressive ${aggressive} ms < regular ${regular} ms`);
+});
+
+for (const c of [cases[1], cases[3], cases[4]]) {
+  t.test(`aggressive nomination, NAT ${c.a} <-> ${c.b}: ends on a working pair`, async (t) => {
+    const { net, a, b } = natScenario(52, c, { turn: true, extra: { nomination: 'aggressive' } });
+    net.run(30_000, connected(a, b));
+    net.run(net.now + 10_000); // let later, better pairs replace the first nominated one
+    t.match(a.state, /^(connected|completed)$/);
+    t.match(b.state, /^(connected|completed)$/);
+    exchangeData(t, net, a, b);
+  });
+}
