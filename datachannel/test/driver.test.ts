@@ -30,6 +30,19 @@ t.test('deadline heap pops live entries in deadline order (property, against a s
   t.end();
 });
 
+t.test('deadline heap stays compact when deadlines move on every packet', (t) => {
+  const heap = new DeadlineHeap<{ scheduledAt: number | undefined }>();
+  const conns = Array.from({ length: 10 }, () => ({ scheduledAt: undefined as number | undefined }));
+  for (let i = 0; i < 100_000; i++) heap.schedule(conns[i % 10], 1_000_000 - i); // always earlier: never surfaces as stale
+  t.equal(heap.scheduled, 10);
+  t.ok(heap.size <= 4 * 10 + 64 + 1, `heap nodes ${heap.size} for 10 live entries`);
+  const order: number[] = [];
+  for (let c = heap.popDue(Infinity); c !== undefined; c = heap.popDue(Infinity)) order.push(c.scheduledAt === undefined ? 1 : 0);
+  t.equal(order.length, 10, 'each live entry pops once');
+  t.equal(heap.scheduled, 0);
+  t.end();
+});
+
 t.test('ICE server URLs (RFC 7064 / RFC 7065)', (t) => {
   t.same(parseIceServerUrl('stun:stun.example.org'), { scheme: 'stun', host: 'stun.example.org', port: 3478, transport: 'udp' });
   t.same(parseIceServerUrl('turn:127.0.0.1:3479?transport=udp'), { scheme: 'turn', host: '127.0.0.1', port: 3479, transport: 'udp' });

@@ -9,18 +9,47 @@ export interface Scheduled {
 }
 
 export class DeadlineHeap<T extends Scheduled> {
-  private readonly times: number[] = [];
-  private readonly items: T[] = [];
+  private times: number[] = [];
+  private items: T[] = [];
+  /** entries currently scheduled (the heap may hold more nodes: stale ones) */
+  private live = 0;
 
+  /** Heap nodes, stale ones included. */
   get size(): number {
     return this.items.length;
+  }
+
+  /** Entries currently scheduled. */
+  get scheduled(): number {
+    return this.live;
   }
 
   /** (Re)schedule `item` at `deadline`, or unschedule it with undefined. */
   schedule(item: T, deadline: number | undefined): void {
     if (item.scheduledAt === deadline) return;
+    if (item.scheduledAt === undefined) this.live++;
+    else if (deadline === undefined) this.live--;
     item.scheduledAt = deadline;
-    if (deadline !== undefined) this.push(deadline, item);
+    if (deadline !== undefined) {
+      this.push(deadline, item);
+      // deadlines that move on every packet leave stale nodes behind: rebuild when they dominate
+      if (this.items.length > 64 && this.items.length > 4 * this.live) this.compact();
+    }
+  }
+
+  /** Drop stale nodes and rebuild the heap from the live entries. */
+  private compact(): void {
+    const seen = new Set<T>();
+    const times = this.times;
+    const items = this.items;
+    this.times = [];
+    this.items = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.scheduledAt !== times[i] || seen.has(item)) continue;
+      seen.add(item);
+      this.push(times[i], item);
+    }
   }
 
   /** Earliest live deadline, dropping stale nodes. */
@@ -39,6 +68,7 @@ export class DeadlineHeap<T extends Scheduled> {
     const item = this.items[0];
     this.pop();
     item.scheduledAt = undefined;
+    this.live--;
     return item;
   }
 
