@@ -260,7 +260,8 @@ export class PeerConnectionCore {
     if (this.remote === undefined) {
       throw new DataChannelError('invalid-state', 'addIceCandidate before setRemoteDescription');
     }
-    if (candidate !== null) this.remoteCandidateList.push(candidate);
+    // kept for getStats only; the ICE agent applies its own cap (maxRemoteCandidates)
+    if (candidate !== null && this.remoteCandidateList.length < 128) this.remoteCandidateList.push(candidate);
     if (this.ice === undefined) {
       this.pendingRemoteCandidates.push(candidate);
       return;
