@@ -32,6 +32,28 @@ async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
 }
 
 const ndc = await optional(async () => (await import('node-datachannel')).default as unknown as typeof import('node-datachannel'));
+const werift = await optional(() => import('werift'));
+
+/** The part of libwebrtc's W3C RTCPeerConnection these tests use (our lib has no DOM types). */
+interface WrtcPeerConnection {
+  createDataChannel(label: string): unknown;
+  createOffer(): Promise<{ type: 'offer'; sdp: string }>;
+  createAnswer(): Promise<{ type: 'answer'; sdp: string }>;
+  setLocalDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
+  setRemoteDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
+  readonly localDescription: { sdp: string } | null;
+  readonly iceGatheringState: string;
+  readonly iceConnectionState: string;
+  addEventListener(type: string, listener: () => void): void;
+  close(): void;
+}
+type Wrtc = { RTCPeerConnection: new () => WrtcPeerConnection };
+const wrtc = await optional(async () => {
+  const m = (await import('@roamhq/wrtc')) as unknown as Wrtc & { default?: Wrtc };
+  return m.default ?? m;
+});
+// All optional libraries are loaded before the first test is defined: the libdatachannel
+// teardown below exits the process, so no test may be added after the others have finished.
 
 if (!ndc) {
   t.comment('node-datachannel not installed: libdatachannel interop skipped');
@@ -98,7 +120,6 @@ if (!ndc) {
   });
 }
 
-const werift = await optional(() => import('werift'));
 
 if (!werift) {
   t.comment('werift not installed: werift interop skipped');
@@ -124,25 +145,6 @@ if (!werift) {
     ours.close();
   });
 }
-
-/** The part of libwebrtc's W3C RTCPeerConnection these tests use (our lib has no DOM types). */
-interface WrtcPeerConnection {
-  createDataChannel(label: string): unknown;
-  createOffer(): Promise<{ type: 'offer'; sdp: string }>;
-  createAnswer(): Promise<{ type: 'answer'; sdp: string }>;
-  setLocalDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
-  setRemoteDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<void>;
-  readonly localDescription: { sdp: string } | null;
-  readonly iceGatheringState: string;
-  readonly iceConnectionState: string;
-  addEventListener(type: string, listener: () => void): void;
-  close(): void;
-}
-type Wrtc = { RTCPeerConnection: new () => WrtcPeerConnection };
-const wrtc = await optional(async () => {
-  const m = (await import('@roamhq/wrtc')) as unknown as Wrtc & { default?: Wrtc };
-  return m.default ?? m;
-});
 
 if (!wrtc) {
   t.comment('@roamhq/wrtc not installed: libwebrtc interop skipped');
