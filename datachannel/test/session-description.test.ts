@@ -67,3 +67,34 @@ t.test('answering every captured offer: parseable, same m-lines in order, others
   }
   t.end();
 });
+
+t.test('fuzz: hostile descriptions are read or rejected with DataChannelError, nothing else', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const { DataChannelError } = await import('../src/errors.js');
+  const base = readFileSync(new URL('chromium-156.offer.mdns-off.complete.sdp', dir), 'utf8').split('\r\n');
+  let read = 0;
+  let rejected = 0;
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 300 }),
+        // real lines, shuffled, dropped, duplicated and mutated
+        // the real lines in order, each kept, dropped, or given a junk value
+        fc.array(fc.integer({ min: 0, max: 19 }), { minLength: base.length, maxLength: base.length })
+          .chain((fates) => fc.array(fc.string({ maxLength: 12 }), { minLength: base.length, maxLength: base.length }).map((junk) =>
+            base.map((line, i) => (fates[i] === 0 ? '' : fates[i] === 1 ? line.slice(0, line.indexOf(':') + 1 || 2) + junk[i] : line)).join('\r\n'))),
+      ),
+      (sdp) => {
+        try {
+          readRemoteDescription(sdp, parse);
+          read++;
+        } catch (e) {
+          if (!(e instanceof DataChannelError)) throw e;
+          rejected++;
+        }
+      },
+    ),
+    { numRuns: 20_000, seed: 8866 },
+  );
+  t.ok(read > 0 && rejected > 0, `read ${read}, rejected ${rejected}`);
+});
