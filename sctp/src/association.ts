@@ -136,6 +136,14 @@ const utf8 = new TextEncoder();
 /** cap on queued peer-triggered control chunks (see respond()) */
 const MAX_RESPONSES = 16;
 
+/**
+ * States in which queued DATA (and resets) still go out: RFC 9260 §9.2 has the SHUTDOWN
+ * receiver "continue to follow normal data transmission procedures" until all is acknowledged.
+ */
+function sendsData(s: SctpState): boolean {
+  return s === 'established' || s === 'shutdown-pending' || s === 'shutdown-received';
+}
+
 /** States in which DATA flows (RFC 9260 §9.2: data still flows until SHUTDOWN-ACK). */
 function dataState(s: SctpState): boolean {
   return s === 'established' || s === 'shutdown-pending' || s === 'shutdown-sent' || s === 'shutdown-received';
@@ -628,6 +636,8 @@ export class SctpAssociation {
           if (this.unknownChunk(i, type)) i = r.count;
       }
     }
+    // the peer is alive and still sending: T2 retransmissions start counting afresh (§9.2)
+    if (gotData && this.t2 !== undefined) this.t2Count = 0;
     if (gotData && !this.terminated) {
       this.packetsSinceSack++;
       const tr = this.tracker!;
@@ -1039,7 +1049,7 @@ export class SctpAssociation {
   // ---- stream reset (RFC 6525) ----
 
   private maybeStartReset(): void {
-    if (this.resetInFlight || this.resetWaiting.size === 0 || !this.hasTcb || this._state !== 'established') return;
+    if (this.resetInFlight || this.resetWaiting.size === 0 || !this.hasTcb || !sendsData(this._state)) return;
     if (!this.peerReconfig) {
       // the peer cannot reset streams: report failure rather than hang
       const ids = [...this.resetWaiting];
@@ -1138,12 +1148,14 @@ export class SctpAssociation {
     }
     this.events.push(ok ? { type: 'streams-reset-done', streamIds: req.streamIds } : { type: 'streams-reset-failed', streamIds: req.streamIds, result });
     this.maybeStartReset();
+    this.checkShutdown();
   }
 
   // ---- shutdown (§9.2) ----
 
+  /** Nothing left to send or to be acknowledged, resets included (SHUTDOWN may go). */
   private allAcked(): boolean {
-    return !this.sendQueue.hasData() && this.rtxq.outstandingCount === 0;
+    return this.sendQueue.totalBuffered === 0 && !this.sendQueue.hasData() && this.rtxq.outstandingCount === 0 && !this.resetInFlight && this.resetWaiting.size === 0;
   }
 
   private checkShutdown(): void {
@@ -1173,8 +1185,12 @@ export class SctpAssociation {
     const q = this.rtxq;
     const cum = unwrap32(cumTsnAck, q.cumulativeTsnAck);
     if (cum > q.cumulativeTsnAck && cum < q.nextTsn) q.handleSack(cum, this.sackGapScratch, 0);
+    if (q.outstandingCount === 0) this.t3 = undefined;
     if (this._state === 'established' || this._state === 'shutdown-pending') {
       this._state = 'shutdown-received';
+      this.checkShutdown();
+    } else if (this._state === 'shutdown-received') {
+      // a retransmitted SHUTDOWN whose cumulative ack may complete our side
       this.checkShutdown();
     } else if (this._state === 'shutdown-sent') {
       // §9.2: SHUTDOWN crossed ours
@@ -1245,7 +1261,7 @@ export class SctpAssociation {
     }
     if (dataState(this._state) && this.tracker) {
       // a pending delayed SACK rides along when DATA goes out anyway (§6.2 bundling)
-      const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && (this._state === 'established' || this._state === 'shutdown-pending'));
+      const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && sendsData(this._state));
       if (this.sackNow || (this.delayedSack !== undefined && dataGoesOut)) this.writeSackChunk();
       if (this.forwardTsnPending && this.peerForwardTsn) this.writeForwardTsn();
       if (this.resetSendPending && this.resetInFlight && ((this.resetInFlight.chunk.length + 3) & ~3) <= w.room()) {
@@ -1311,7 +1327,7 @@ export class SctpAssociation {
     }
     this.fastRetransmitBurst = false;
     // new data (§6.1 rules A, B; congestion window §7.2)
-    if (this._state === 'established' || this._state === 'shutdown-pending') {
+    if (sendsData(this._state)) {
       const sq = this.sendQueue;
       while (w.room() > header + 4 && sq.hasData()) {
         if (q.flightBytes >= cc.cwnd) break;
