@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs, USAGE } from './cli.js';
 import { implementationAvailable, loadImplementation, type ImplementationName } from './peers/implementations.js';
 import { DEFAULT_PEERS, type PeerName } from './peers/registry.js';
-import { runMatrix } from './matrix.js';
+import { runMatrixIsolated } from './isolate.js';
 import { count, markdown, type Report } from './report.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { collectVersions } from './versions.js';
@@ -28,15 +28,12 @@ async function main(): Promise<number> {
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')} (see --list)`);
   const subjects = await Promise.all(subjectNames.map((n) => loadImplementation(n)));
 
-  // A peer library may throw from its own timers after a scenario gave up on it: that is a
-  // peer's failure, not the harness's. Log and carry on.
-  process.on('unhandledRejection', (e) => console.error(`[unhandled rejection] ${(e as Error)?.stack ?? e}`));
-  process.on('uncaughtException', (e) => console.error(`[uncaught exception] ${e?.stack ?? e}`));
-
   console.log(`subjects: ${subjects.map((s) => s.description).join('; ')}`);
   console.log(`peers: ${peers.join(', ')}; ${scenarios.length} scenarios${opts.quick ? ' (--quick)' : ''}`);
   const t0 = performance.now();
-  const run = await runMatrix({ subjects, peers, scenarios, quick: opts.quick, repeat: opts.repeat, log: (l) => console.log(l) });
+  const run = await runMatrixIsolated({
+    subjects: subjectNames, peers, scenarios: scenarios.map((s) => s.id), quick: opts.quick, repeat: opts.repeat, log: (l) => console.log(l),
+  });
 
   const report: Report = {
     generatedAt: new Date().toISOString(),

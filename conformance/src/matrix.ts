@@ -90,39 +90,58 @@ export async function runRepeated(subject: W3cImplementation, remote: RemotePeer
   return cell;
 }
 
+/** What a column run reports, as it happens (the isolated runner forwards these from a child). */
+export interface ColumnSink {
+  peer(info: PeerInfo): void;
+  /** a cell is about to run: if the process dies now, this is the cell that killed it */
+  begin(subject: string, scenario: string): void;
+  cell(cell: Cell): void;
+  log(line: string): void;
+}
+
+/** One peer column: start the peer, run every subject × scenario against it, stop it. */
+export async function runColumn(name: PeerName, opts: Omit<RunOptions, 'peers' | 'log'>, sink: ColumnSink): Promise<void> {
+  const t0 = performance.now();
+  let remote: RemotePeer;
+  try {
+    remote = await withTimeout(startRemote(name), START_TIMEOUT_MS, `start ${name}`);
+  } catch (e) {
+    const error = (e as Error).message;
+    sink.log(`${name}: did not start: ${error}`);
+    sink.peer({ name, description: name, error });
+    for (const subject of opts.subjects) {
+      for (const s of opts.scenarios) sink.cell({ subject: subject.name, peer: name, scenario: s.id, status: 'skip', reason: `peer did not start: ${error}`, figures: {}, notes: [], ms: 0 });
+    }
+    return;
+  }
+  const startMs = Math.round(performance.now() - t0);
+  sink.peer({ name, description: remote.description, startMs });
+  sink.log(`== ${name}: ${remote.description} (started in ${startMs} ms)`);
+  try {
+    for (const subject of opts.subjects) {
+      const history = new PairHistory();
+      for (const s of opts.scenarios) {
+        sink.begin(subject.name, s.id);
+        const cell = await runRepeated(subject, remote, s, opts.quick, history, opts.repeat ?? 1);
+        sink.cell(cell);
+        sink.log(describeCell(cell));
+      }
+    }
+  } finally {
+    await withTimeout(remote.dispose(), 20_000, `stop ${name}`).catch((e) => sink.log(`${name}: stop: ${(e as Error).message}`));
+  }
+}
+
+export function describeCell(cell: Cell): string {
+  const figs = Object.entries(cell.figures).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `  ${cell.subject} × ${cell.peer} ${cell.scenario}: ${cell.status} (${cell.ms} ms)${figs ? ` ${figs}` : ''}${cell.reason ? ` — ${cell.reason}` : ''}`;
+}
+
+/** Every column in this process (a native crash in a peer library ends the whole run; see isolate.ts). */
 export async function runMatrix(opts: RunOptions): Promise<MatrixRun> {
   const cells: Cell[] = [];
   const peers: PeerInfo[] = [];
-  for (const name of opts.peers) {
-    const t0 = performance.now();
-    let remote: RemotePeer;
-    try {
-      remote = await withTimeout(startRemote(name), START_TIMEOUT_MS, `start ${name}`);
-    } catch (e) {
-      const error = (e as Error).message;
-      opts.log(`${name}: did not start: ${error}`);
-      peers.push({ name, description: name, error });
-      for (const subject of opts.subjects) {
-        for (const s of opts.scenarios) cells.push({ subject: subject.name, peer: name, scenario: s.id, status: 'skip', reason: `peer did not start: ${error}`, figures: {}, notes: [], ms: 0 });
-      }
-      continue;
-    }
-    const startMs = Math.round(performance.now() - t0);
-    peers.push({ name, description: remote.description, startMs });
-    opts.log(`== ${name}: ${remote.description} (started in ${startMs} ms)`);
-    try {
-      for (const subject of opts.subjects) {
-        const history = new PairHistory();
-        for (const s of opts.scenarios) {
-          const cell = await runRepeated(subject, remote, s, opts.quick, history, opts.repeat ?? 1);
-          cells.push(cell);
-          const figs = Object.entries(cell.figures).map(([k, v]) => `${k}=${v}`).join(' ');
-          opts.log(`  ${subject.name} × ${name} ${s.id}: ${cell.status} (${cell.ms} ms)${figs ? ` ${figs}` : ''}${cell.reason ? ` — ${cell.reason}` : ''}`);
-        }
-      }
-    } finally {
-      await withTimeout(remote.dispose(), 20_000, `stop ${name}`).catch((e) => opts.log(`${name}: stop: ${(e as Error).message}`));
-    }
-  }
+  const sink: ColumnSink = { peer: (p) => peers.push(p), begin: () => {}, cell: (c) => cells.push(c), log: opts.log };
+  for (const name of opts.peers) await runColumn(name, opts, sink);
   return { cells, peers };
 }
