@@ -26,13 +26,14 @@ import {
 import { Checklist } from './checklist.js';
 import { ConsentFreshness } from './consent.js';
 import { IceError } from './errors.js';
-import { writeBindingIndication, writeBindingRequest, writeCheckError, writeCheckRequest, writeCheckSuccess } from './messages.js';
+import { writeBindingIndication, writeCheckError, writeCheckRequest, writeCheckSuccess } from './messages.js';
 import type { CandidatePair } from './pair.js';
 import { fromSdpCandidate, normalizeIp, toSdpCandidate } from './sdp-candidate.js';
 import { PollQueue, TransmitQueue, type Transmit } from './queue.js';
 import { resolveSettings, type IceSettings, type ResolvedIceSettings } from './settings.js';
 import { newIceStats, type IceStats } from './stats.js';
 import { TransactionTable, type RetransmitPolicy, type Transaction } from './transactions.js';
+import { StunGathering } from './stun-gathering.js';
 import { TurnClient } from './turn-client.js';
 
 /** W3C RTCIceConnectionState. */
@@ -70,11 +71,6 @@ interface CheckContext {
   key: Uint8Array;
 }
 
-interface GatherContext {
-  server: TransportAddress;
-  base: TransportAddress;
-}
-
 /** RFC 8445 §7.3.1.1 role conflict. */
 const ROLE_CONFLICT = 487;
 
@@ -101,7 +97,7 @@ export class IceAgent {
   private readonly pendingHostnames = new Map<string, Candidate[]>();
   private readonly checklist: Checklist;
   private readonly checks = new TransactionTable<CheckContext>();
-  private readonly gathers = new TransactionTable<GatherContext>();
+  private readonly gathering: StunGathering;
   private readonly turns: TurnClient[] = [];
   /** Addresses data is accepted from: sources of authenticated checks and of succeeded pairs. */
   private readonly validatedRemotes = new Set<string>();
@@ -132,6 +128,7 @@ export class IceAgent {
     this.settings.random(tb);
     this.tieBreaker = new DataView(tb.buffer).getBigUint64(0);
     this.checklist = new Checklist(this.settings.maxPairs);
+    this.gathering = new StunGathering(this.transmits, this.gatherPolicy(), this.settings.software);
     this.consentTracker = new ConsentFreshness(this.settings, now);
   }
 
@@ -207,13 +204,7 @@ export class IceAgent {
       localPreference: pref,
     });
     if (!this.settings.lite) {
-      for (const server of this.settings.stunServers) {
-        if (server.family !== socket.family) continue;
-        const id = this.newTransactionId();
-        const req = writeBindingRequest(id, this.settings.software);
-        this.gathers.add(id, req, socket, server, { server, base: socket }, this.gatherPolicy(), now);
-        this.transmit(req, socket, server, now);
-      }
+      this.gathering.start(socket, this.settings.stunServers, () => this.newTransactionId(), now);
       for (const server of this.settings.turnServers) {
         if (server.address.family !== socket.family) continue;
         const turn = new TurnClient(server, socket, this.transmits, {
@@ -374,7 +365,7 @@ export class IceAgent {
     if (this.connectionState === 'closed') return;
     for (const t of this.turns) t.close(now);
     this.checks.deleteWhere(() => true);
-    this.gathers.deleteWhere(() => true);
+    this.gathering.clear();
     this.checklist.clear();
     this.selected = undefined;
     this.setConnectionState('closed');
@@ -382,12 +373,7 @@ export class IceAgent {
 
   handleTimeout(now: number): void {
     if (this.connectionState === 'closed') return;
-    this.gathers.handleTimeout(
-      now,
-      () => this.gatherPolicy(),
-      (tx) => this.retransmit(tx, now),
-      () => (this.gatherCheckAt = now),
-    );
+    if (this.gathering.handleTimeout(now)) this.gatherCheckAt = now;
     for (const turn of this.turns) {
       const before = turn.state;
       turn.handleTimeout(now);
@@ -421,7 +407,7 @@ export class IceAgent {
     const consider = (t: number | undefined): void => {
       if (t !== undefined && (d === undefined || t < d)) d = t;
     };
-    consider(this.gathers.nextDeadline());
+    consider(this.gathering.nextDeadline());
     consider(this.checks.nextDeadline());
     for (const t of this.turns) consider(t.nextDeadline());
     consider(this.gatherCheckAt);
@@ -606,8 +592,7 @@ export class IceAgent {
 
   /** RFC 8445 §7.2.5: the response to one of our checks (or a gathering Binding request). */
   private handleBindingResponse(msg: StunMessage, from: TransportAddress, to: TransportAddress, now: number): void {
-    const gather = this.gathers.peek(msg.transactionId);
-    if (gather) return this.handleGatherResponse(gather, msg, now);
+    if (this.gathering.owns(msg)) return this.handleGatherResponse(msg, now);
     const tx = this.checks.peek(msg.transactionId);
     if (!tx) {
       this.statsCounters.droppedUnknownTransaction++;
@@ -676,14 +661,12 @@ export class IceAgent {
     this.updateConnectionState(now);
   }
 
-  private handleGatherResponse(tx: Transaction<GatherContext>, msg: StunMessage, now: number): void {
-    this.gathers.delete(tx);
+  private handleGatherResponse(msg: StunMessage, now: number): void {
     this.gatherCheckAt = now;
-    if (msg.messageClass !== StunClass.SUCCESS_RESPONSE) return;
-    const mapped = msg.xorMappedAddress() ?? msg.mappedAddress();
-    if (!mapped) return;
+    const result = this.gathering.handleResponse(msg);
+    if (!result) return;
     this.statsCounters.stunServerResponses++;
-    this.addServerReflexive(tx.context.base, mapped, tx.context.server);
+    this.addServerReflexive(result.base, result.mapped, result.server);
   }
 
   // ---------------------------------------------------------------- candidates
@@ -931,7 +914,7 @@ export class IceAgent {
 
   private updateGatheringState(): void {
     if (this.gatheringState !== 'gathering') return;
-    if (this.gathers.size > 0) return;
+    if (this.gathering.pending > 0) return;
     if (this.turns.some((t) => t.state === 'new' || t.state === 'allocating')) return;
     this.setGatheringState('complete');
   }
@@ -1001,18 +984,11 @@ export class IceAgent {
       if (!turn || !turn.send(to, data, now)) this.statsCounters.sendDropped++;
       return;
     }
-    this.transmit(data, local.socket, to, now);
+    this.transmits.push(data, local.socket, to);
   }
 
-  private transmit(data: Uint8Array, from: TransportAddress, to: TransportAddress, now: number): void {
-    this.consentTracker.lastSentAt = now;
-    this.transmits.push(data, from, to);
-  }
-
-  private retransmit(tx: Transaction<CheckContext> | Transaction<GatherContext>, now: number): void {
-    const ctx = tx.context as Partial<CheckContext>;
-    if (ctx.pair) this.sendFrom(ctx.pair.local, tx.to, tx.request, now);
-    else this.transmit(tx.request, tx.from, tx.to, now);
+  private retransmit(tx: Transaction<CheckContext>, now: number): void {
+    this.sendFrom(tx.context.pair.local, tx.to, tx.request, now);
   }
 
   private checkPolicy(): RetransmitPolicy {
