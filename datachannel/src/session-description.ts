@@ -167,8 +167,11 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
   }
   if (media === undefined) return fail('no m=application section with a DTLS/SCTP transport');
   const get = (name: string): string | undefined => media!.get(name)?.[0] ?? session.get(name)?.[0];
-  const iceUfrag = get('ice-ufrag') ?? fail('a=ice-ufrag is missing');
-  const icePwd = get('ice-pwd') ?? fail('a=ice-pwd is missing');
+  const iceUfrag = (get('ice-ufrag') ?? fail('a=ice-ufrag is missing')).trim();
+  const icePwd = (get('ice-pwd') ?? fail('a=ice-pwd is missing')).trim();
+  // RFC 8839 §5.4: ice-char = ALPHA / DIGIT / "+" / "/"; ufrag 4..256, pwd 22..256 characters
+  if (!/^[A-Za-z0-9+/]{4,256}$/.test(iceUfrag)) fail(`a=ice-ufrag "${iceUfrag.slice(0, 40)}" is not 4-256 ice-chars (RFC 8839 §5.4)`);
+  if (!/^[A-Za-z0-9+/]{22,256}$/.test(icePwd)) fail('a=ice-pwd is not 22-256 ice-chars (RFC 8839 §5.4)');
   const fingerprintLines = media.get('fingerprint') ?? session.get('fingerprint') ?? [];
   const fingerprints: FingerprintValue[] = [];
   for (const f of fingerprintLines) {

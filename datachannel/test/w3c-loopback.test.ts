@@ -121,6 +121,13 @@ t.test('W3C API errors', async (t) => {
   await t.rejects(pc.createAnswer(), { name: 'InvalidStateError' });
   await t.rejects(pc.addIceCandidate({ candidate: 'candidate:1 1 udp 1 127.0.0.1 1 typ host', sdpMid: '0' }), { name: 'InvalidStateError' });
   await t.rejects(pc.setRemoteDescription({ type: 'offer', sdp: 'garbage' }), { name: 'OperationError' });
+  const other = new RTCPeerConnection(cfg);
+  other.createDataChannel('x');
+  const offer = await other.createOffer();
+  other.close();
+  await t.rejects(pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp!.replace(/a=ice-ufrag:\S+/, 'a=ice-ufrag:a b') }), { name: 'OperationError' });
+  t.equal(pc.signalingState, 'stable', 'a rejected description changes nothing');
+  t.equal(pc.remoteDescription, null);
   t.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 'http://x' }] }), SyntaxError);
   t.throws(() => new RTCPeerConnection({ iceServers: [{ urls: 'turn:example.org' }] }), { name: 'InvalidAccessError' });
   t.throws(() => new RTCIceCandidate({ candidate: 'x' }), TypeError);
