@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
 import { waitFor } from './helpers/wait.js';
+import { openChannel } from './helpers/negotiate.js';
 
 const startScript = fileURLToPath(new URL('../../../shared/peers/coturn/start.sh', import.meta.url));
 
@@ -38,13 +39,7 @@ t.test('relay-only connection through coturn', { skip: existsSync('/usr/bin/turn
   a.onicecandidate = (e) => { if (e.candidate) { types.push(e.candidate.type ?? '?'); void b.addIceCandidate(e.candidate); } };
   b.onicecandidate = (e) => { if (e.candidate) void a.addIceCandidate(e.candidate); };
   const dc = a.createDataChannel('relayed');
-  const incoming = waitFor<{ channel: RTCDataChannel }>(b, 'datachannel');
-  await a.setLocalDescription();
-  await b.setRemoteDescription(a.localDescription!);
-  await b.setLocalDescription();
-  await a.setRemoteDescription(b.localDescription!);
-  const remote = (await incoming).channel;
-  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  const remote = await openChannel(a, b, dc);
   t.same([...new Set(types)], ['relay'], 'only relay candidates are signalled');
   const m = waitFor<MessageEvent>(remote, 'message');
   dc.send('through TURN');

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { RTCPeerConnection, type RTCDataChannel } from '../src/index.js';
 import { waitFor } from './helpers/wait.js';
+import { openChannel } from './helpers/negotiate.js';
 
 const cfg = { tsrtc: { addresses: ['127.0.0.1'] } };
 
@@ -34,13 +35,7 @@ async function pair(): Promise<{ a: RTCPeerConnection; b: RTCPeerConnection; log
   const negotiation = waitFor(a, 'negotiationneeded');
   await negotiation;
   logA.push('negotiationneeded');
-  const incoming = waitFor<{ channel: RTCDataChannel }>(b, 'datachannel');
-  await a.setLocalDescription();
-  await b.setRemoteDescription(a.localDescription!);
-  await b.setLocalDescription();
-  await a.setRemoteDescription(b.localDescription!);
-  const remote = (await incoming).channel;
-  if (dc.readyState !== 'open') await waitFor(dc, 'open');
+  const remote = await openChannel(a, b, dc);
   return { a, b, logA, logB, dc, remote };
 }
 
