@@ -217,3 +217,49 @@ t.test('attacker-grown buffers are capped: out-of-order fragments, gap ranges, d
   for (let p = victim.pollTransmit(); p; p = victim.pollTransmit()) for (let o = 12; o + 4 <= p.length; o += ((p[o + 2] << 8) | p[o + 3]) + 3 & ~3) if (p[o] === ChunkType.HEARTBEAT_ACK) acks++;
   t.ok(acks > 0 && acks <= 16, `1000 HEARTBEATs answered with ${acks} HEARTBEAT-ACKs`);
 });
+
+t.test('I-DATA: partial messages by MID, FSN floods and huge FSNs stay under the cap', async (t) => {
+  const { net, victim } = scenario(78, 'established'); // even seed: I-DATA negotiated
+  t.equal(victim.stats().interleaving, true);
+  let pkt: Uint8Array | undefined;
+  net.tap = (from, b) => {
+    if (from === 1 && b[12] === ChunkType.I_DATA && !pkt) pkt = b.slice();
+    return b;
+  };
+  net.peers[1].send(0, 53, Uint8Array.of(1), {}, net.now);
+  net.run(() => pkt !== undefined);
+  net.run(() => false, net.now + 300);
+  const vtag = ((pkt![4] << 24) | (pkt![5] << 16) | (pkt![6] << 8) | pkt![7]) >>> 0;
+  let tsn = (((pkt![16] << 24) | (pkt![17] << 16) | (pkt![18] << 8) | pkt![19]) >>> 0) + 2; // leave a gap
+  const w = new PacketWriter(1200);
+  const send = (stream: number, mid: number, fsn: number, flags: number, size: number) => {
+    w.begin(5000, 5000, vtag);
+    const o = w.beginChunk(ChunkType.I_DATA, flags, 16 + size);
+    const b = w.buf;
+    b[o] = tsn >>> 24;
+    b[o + 1] = tsn >>> 16;
+    b[o + 2] = tsn >>> 8;
+    b[o + 3] = tsn;
+    b[o + 5] = stream;
+    b[o + 8] = mid >>> 24;
+    b[o + 9] = mid >>> 16;
+    b[o + 10] = mid >>> 8;
+    b[o + 11] = mid;
+    b[o + 12] = fsn >>> 24;
+    b[o + 13] = fsn >>> 16;
+    b[o + 14] = fsn >>> 8;
+    b[o + 15] = fsn;
+    w.endChunk(o + 16 + size);
+    tsn = (tsn + 1) >>> 0;
+    victim.handlePacket(w.finish(true).slice(), net.now);
+    while (victim.pollTransmit());
+    while (victim.pollEvent());
+  };
+  for (let i = 0; i < 5000; i++) send(1 + (i % 3), 1000 + i, 1, 0, 900); // middle fragments of 5000 messages
+  for (let i = 0; i < 3000; i++) send(5, 7, 2 + i, 0, 500); // one message, endless FSNs
+  send(5, 7, 0xffffffff, 1, 10); // an E fragment with a huge FSN
+  const s = victim.stats();
+  t.ok(s.receiveBufferedBytes <= 400_000, `held ${s.receiveBufferedBytes} bytes`);
+  t.ok(s.droppedBufferFull > 5000, `refused ${s.droppedBufferFull}`);
+  t.equal(victim.state, 'established');
+});
