@@ -342,11 +342,15 @@ export class SctpAssociation {
   }
 
   nextDeadline(): number | undefined {
-    let d: number | undefined;
-    for (const t of [this.t1, this.t3, this.delayedSack, this.heartbeatAt, this.t2, this.reconfigTimer]) {
-      if (t !== undefined && (d === undefined || t < d)) d = t;
-    }
-    return d;
+    // min of T1-init/T1-cookie, T3-rtx, delayed SACK, heartbeat, T2-shutdown, RE-CONFIG timer
+    let d = Infinity;
+    if (this.t1 !== undefined && this.t1 < d) d = this.t1;
+    if (this.t3 !== undefined && this.t3 < d) d = this.t3;
+    if (this.delayedSack !== undefined && this.delayedSack < d) d = this.delayedSack;
+    if (this.heartbeatAt !== undefined && this.heartbeatAt < d) d = this.heartbeatAt;
+    if (this.t2 !== undefined && this.t2 < d) d = this.t2;
+    if (this.reconfigTimer !== undefined && this.reconfigTimer < d) d = this.reconfigTimer;
+    return d === Infinity ? undefined : d;
   }
 
   /** The next packet to send, built in a buffer reused by the next call into this engine. */
