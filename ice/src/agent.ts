@@ -189,7 +189,9 @@ export class IceAgent {
   addLocalAddress(addr: TransportAddress, now: number): void {
     if (this.connectionState === 'closed') throw new IceError('closed', 'agent is closed');
     if (this.hostSockets.some((s) => sameAddress(s, addr))) return;
-    const socket = { family: addr.family, address: normalizeIp(addr.address, addr.family), port: addr.port };
+    // The driver's own name for its socket, kept as given: it names `to` the same way.
+    if (normalizeIp(addr.address, addr.family) === undefined) throw new IceError('bad-address', `"${addr.address}" is not an IPv${addr.family} address`);
+    const socket = copyAddress(addr);
     const index = this.hostSockets.length;
     this.hostSockets.push(socket);
     const pref = localPreference(index);

@@ -339,3 +339,18 @@ t.test('authenticated but malformed checks get 420 / 400 (RFC 8489 §6.3.1.1, RF
   lite.handlePacket(forged, v4('198.51.100.1', 1), local, 3);
   t.equal(lite.pollTransmit(), undefined);
 });
+
+t.test('remote addresses are normalized (RFC 5952) and validated', async (t) => {
+  const agent = new IceAgent({ random: (o) => o.fill(6) }, 0);
+  const c = { foundation: '1', component: 1, transport: 'udp', priority: 1, port: 9, type: 'host' as const };
+  t.ok(agent.addRemoteCandidate({ ...c, address: '2001:0DB8:0:0:0:0:0:0001' }, 0));
+  t.ok(agent.addRemoteCandidate({ ...c, address: 'fe80::1%eth0' }, 0));
+  t.notOk(agent.addRemoteCandidate({ ...c, address: '1.2.3.256' }, 0), 'not an IPv4 address');
+  t.notOk(agent.addRemoteCandidate({ ...c, address: '2001:db8::1', port: 0 }, 0), 'port 0');
+  t.notOk(agent.addRemoteCandidate({ ...c, address: '2001:db8::1', transport: 'tcp' }, 0), 'TCP candidates are not used');
+  t.same(
+    agent.remoteCandidates().map((r) => r.address),
+    ['2001:db8::1', 'fe80::1%eth0'],
+  );
+  t.throws(() => agent.addLocalAddress({ family: 4, address: 'example.com', port: 1 }, 0), { code: 'bad-address' });
+});
