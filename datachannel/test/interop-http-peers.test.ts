@@ -54,6 +54,18 @@ for (const name of ['aiortc', 'pion', 'ndc']) {
     dc.send('');
     t.equal((await e).data, '', 'tsrtc offers: empty string echo');
 
+    // closing our side: the peer notices at once (ABORT, not a SHUTDOWN it may sit on)
+    pc.close();
+    const t0 = performance.now();
+    let noticed = false;
+    while (!noticed && performance.now() - t0 < 5000) {
+      const stats = (await (await fetch(`${peer.url}/stats`)).json()) as { sessions: { connectionState: string; channels: { readyState: string }[] }[] };
+      const session = stats.sessions[stats.sessions.length - 1];
+      noticed = session.connectionState !== 'connected' || session.channels.every((c) => c.readyState !== 'open');
+      if (!noticed) await new Promise((r) => setTimeout(r, 50));
+    }
+    t.ok(noticed, `${name} noticed pc.close() within ${Math.round(performance.now() - t0)} ms`);
+
     const pc2 = new RTCPeerConnection({ tsrtc: { addresses: ['127.0.0.1'] } });
     t.teardown(() => pc2.close());
     const offer = await post(`${peer.url}/connect`, { label: 'echo' });

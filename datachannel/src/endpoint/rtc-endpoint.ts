@@ -155,9 +155,12 @@ export class RtcPeer extends EventEmitter<RtcPeerEvents> {
     return true;
   }
 
-  /** Close gracefully (SCTP SHUTDOWN, DTLS close_notify). */
+  /**
+   * Close now: SCTP ABORT and DTLS close_notify, so the peer notices at once (a SHUTDOWN
+   * left unanswered keeps some peers, aiortc among them, waiting for seconds).
+   */
   close(reason = 'closed by the server'): void {
-    this.#endpoint._closePeer(this, reason, true);
+    this.#endpoint._closePeer(this, reason, false);
   }
 
   /** @internal */
@@ -351,7 +354,10 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
     return sent;
   }
 
-  /** Close every peer gracefully (SCTP SHUTDOWN, then DTLS close_notify) and the socket. */
+  /**
+   * Close every peer gracefully — SCTP SHUTDOWN, wait up to `closeGracePeriod` for it to
+   * complete, ABORT whatever did not, DTLS close_notify — and then the socket.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -368,7 +374,7 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
         this.#driver.delay(this.options.closeGracePeriod),
       ]);
     }
-    for (const peer of [...this.#peers.values()]) this._closePeer(peer, 'endpoint closed', true);
+    for (const peer of [...this.#peers.values()]) this._closePeer(peer, 'endpoint closed', false);
     this.#driver.close();
   }
 

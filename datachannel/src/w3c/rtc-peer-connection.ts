@@ -479,12 +479,15 @@ export class RTCPeerConnection extends EventTarget {
     }));
   }
 
-  /** Ends the connection: SCTP SHUTDOWN, DTLS close_notify, sockets closed. No state events follow. */
+  /**
+   * Ends the connection abruptly, as the spec and browsers do (dcSCTP's Close sends ABORT): SCTP
+   * ABORT, DTLS close_notify, sockets closed. No state events follow on this side.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const now = this.#session.now();
-    this.#core.close(now);
+    this.#core.close(now, false);
     const driver = this.#driver;
     if (driver !== undefined) {
       driver.service(this.#session); // sends the goodbye datagrams, dispatches channel closes
