@@ -113,6 +113,8 @@ export class PeerConnectionCore {
   private mid = '0';
   private mLineIndex = 0;
   private readonly sessionId: string;
+  /** our certificate's a=fingerprint, computed once */
+  private fingerprint: { algorithm: string; value: string } | undefined;
   private sessionVersion = 1;
   remote: RemoteDescriptionInfo | undefined;
   private remoteSdp: string | undefined;
@@ -542,7 +544,7 @@ export class PeerConnectionCore {
   }
 
   private describe(type: 'offer' | 'answer', setup: SetupRole, withCandidates = false): string {
-    const fingerprint = this.settings.certificate.fingerprint('sha-256');
+    const fingerprint = (this.fingerprint ??= this.settings.certificate.fingerprint('sha-256'));
     const useCandidates = withCandidates || this.gatheringStarted;
     return writeLocalDescription({
       type,
