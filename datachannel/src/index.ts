@@ -10,6 +10,6 @@ export { defaultEngines, type EngineSettings } from './default-engines.js';
 export * from './peer-connection-core.js';
 export { readRemoteDescription, writeLocalDescription, type RemoteDescriptionInfo, type LocalDescriptionParams, type SetupRole } from './session-description.js';
 export { PeerSession, type SessionEvent } from './peer-session.js';
-export { UdpDriver, defaultHostAddresses, type UdpDriverOptions, type DrivenConnection, type PacketRouter, type UdpDriverStats } from './driver/udp-driver.js';
+export { UdpDriver, defaultHostAddresses, DEFAULT_SOCKET_BUFFER_SIZE, DEFAULT_MAX_BURST, type UdpDriverOptions, type DrivenConnection, type PacketRouter, type UdpDriverStats } from './driver/udp-driver.js';
 export * from './endpoint/index.js';
 export * from './signaling/index.js';
