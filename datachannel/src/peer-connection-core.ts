@@ -86,6 +86,10 @@ export interface PeerConnectionCoreStats {
   roundTripTime: number | undefined;
 }
 
+const isDue = (deadline: number | undefined, now: number): boolean => deadline !== undefined && deadline <= now;
+const earliest = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined || a <= b ? a : b;
+
 const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 export class PeerConnectionCore {
@@ -363,22 +367,19 @@ export class PeerConnectionCore {
   handleTimeout(now: number): void {
     this.now = now;
     if (this.closed) return;
-    for (const engine of [this.ice, this.dtls, this.sctp]) {
-      if (engine === undefined) continue;
-      const d = engine.nextDeadline();
-      if (d !== undefined && d <= now) engine.handleTimeout(now);
-    }
+    const ice = this.ice;
+    const dtls = this.dtls;
+    const sctp = this.sctp;
+    if (ice !== undefined && isDue(ice.nextDeadline(), now)) ice.handleTimeout(now);
+    if (dtls !== undefined && isDue(dtls.nextDeadline(), now)) dtls.handleTimeout(now);
+    if (sctp !== undefined && isDue(sctp.nextDeadline(), now)) sctp.handleTimeout(now);
     this.pump(now);
   }
 
   nextDeadline(): number | undefined {
     if (this.closed) return undefined;
-    let min: number | undefined;
-    for (const engine of [this.ice, this.dtls, this.sctp]) {
-      const d = engine?.nextDeadline();
-      if (d !== undefined && (min === undefined || d < min)) min = d;
-    }
-    return min;
+    // called after every datagram: no allocation
+    return earliest(earliest(this.ice?.nextDeadline(), this.dtls?.nextDeadline()), this.sctp?.nextDeadline());
   }
 
   /** Next datagram to send: SCTP packets are pulled through DTLS and ICE one at a time. */
