@@ -1274,6 +1274,11 @@ export class SctpAssociation {
       }
       this.writeDataChunks();
     }
+    // the send queue may have just emptied (expired or abandoned messages): SHUTDOWN may be due
+    if ((this._state === 'shutdown-pending' || this._state === 'shutdown-received') && this.allAcked()) {
+      this.checkShutdown();
+      if (w.empty()) return this.compose();
+    }
     if (w.empty()) return undefined;
     return this.sent(w.finish(withCrc));
   }
