@@ -234,3 +234,25 @@ t.test('perfect negotiation: glare resolved by the polite peer (implicit rollbac
   t.equal(pc.signalingState, 'stable');
   await t.rejects(pc.setLocalDescription({ type: 'rollback' }), { name: 'InvalidStateError' }, 'nothing to roll back');
 });
+
+t.test('close() releases every socket (20 connected pairs)', async (t) => {
+  const udpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+  const settle = async () => {
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 50));
+  };
+  await settle(); // sockets of the earlier tests close on the next turn
+  const before = udpHandles();
+  for (let i = 0; i < 20; i++) {
+    const a = new RTCPeerConnection(cfg);
+    const b = new RTCPeerConnection(cfg);
+    a.onicecandidate = (e) => { if (e.candidate) void b.addIceCandidate(e.candidate); };
+    b.onicecandidate = (e) => { if (e.candidate) void a.addIceCandidate(e.candidate); };
+    const dc = a.createDataChannel('leak');
+    await openChannel(a, b, dc);
+    a.close();
+    b.close();
+  }
+  await settle();
+  t.equal(udpHandles(), before, `no UDP socket left open (${before} before)`);
+});
