@@ -256,3 +256,23 @@ t.test('close() releases every socket (20 connected pairs)', async (t) => {
   await settle();
   t.equal(udpHandles(), before, `no UDP socket left open (${before} before)`);
 });
+
+t.test('a Blob send keeps its place in the message order', async (t) => {
+  const { a, b, dc, remote } = await pair();
+  t.teardown(() => { a.close(); b.close(); });
+  const got: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    remote.onmessage = (e) => {
+      got.push(typeof e.data === 'string' ? e.data : `bin:${new Uint8Array(e.data as ArrayBuffer).length}`);
+      if (got.length === 4) resolve();
+    };
+  });
+  dc.send('first');
+  dc.send(new Blob([new Uint8Array(3000)]));
+  const queued = dc.bufferedAmount;
+  dc.send('third');
+  dc.send(new Uint8Array(5));
+  t.ok(queued >= 3000, `the Blob counts in bufferedAmount at once (${queued})`);
+  await done;
+  t.same(got, ['first', 'bin:3000', 'third', 'bin:5']);
+});
