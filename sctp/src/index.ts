@@ -24,3 +24,7 @@ export { PacketWriter } from './packet/writer.js';
 export { PacketReader } from './packet/packet.js';
 export { writeData } from './packet/data-chunk.js';
 export { writeSack } from './packet/sack-chunk.js';
+export { decodeIData, writeIData } from './packet/i-data-chunk.js';
+export type { IDataChunk } from './packet/i-data-chunk.js';
+export { decodeIForwardTsn, encodeIForwardTsn } from './packet/i-forward-tsn-chunk.js';
+export type { IForwardTsnChunk, IForwardTsnEntry } from './packet/i-forward-tsn-chunk.js';
