@@ -287,3 +287,22 @@ t.test('SNAP: INIT chunks exchanged out of band (a=sctp-init) establish both sid
   t.throws(() => newAssoc(40).connectSnap(short, 0), { code: 'bad-chunk-length' });
   t.throws(() => newAssoc(41).connectSnap(new Uint8Array(24), 0), { code: 'bad-init' });
 });
+
+t.test("collision with Chromium's real INIT: in COOKIE-WAIT we answer with our own INIT's tag and TSN (§5.2.1)", async (t) => {
+  const init = fixture('chromium-156.json').find((p) => p.kind === 'INIT')!;
+  const peer = decodeInit(decodePacket(init.bytes).chunks[0].value, false);
+  const a = newAssoc(50);
+  a.connect(0);
+  const ours = decodeInit(decodePacket(drain(a).packets[0]).chunks[0].value, false);
+  a.handlePacket(init.bytes, 1);
+  t.equal(a.state, 'cookie-wait');
+  const p = decodePacket(drain(a).packets[0]);
+  t.equal(p.verificationTag, peer.initiateTag);
+  const ack = decodeInit(p.chunks[0].value, true);
+  t.equal(ack.initiateTag, ours.initiateTag, 'same Initiate Tag as our INIT');
+  t.equal(ack.initialTsn, ours.initialTsn, 'same initial TSN');
+  // Chromium's COOKIE-ECHO with that cookie establishes the association
+  a.handlePacket(packet(ours.initiateTag, chunk(ChunkType.COOKIE_ECHO, 0, ack.stateCookie!)), 2);
+  t.equal(a.state, 'established');
+  t.same(drain(a).events, [{ type: 'connected' }]);
+});
