@@ -49,8 +49,15 @@ const INITIAL_GROWTH = 16;
 export type AddResult = 'ok' | 'full' | 'too-large';
 
 export class Reassembly {
+  /** every partial run by its first TSN */
   private byFirst = new Map<number, Run>();
+  /** partial runs by their last TSN, except the tail */
   private byLast = new Map<number, Run>();
+  /**
+   * The run that grew last (kept out of byLast): in-order fragments extend it with no Map
+   * operation at all, the common case of a message arriving in order.
+   */
+  private tail: Run | undefined;
   private streams: (InStream | undefined)[] = [];
   /** bytes held (partial runs + waiting ordered messages, with overhead) */
   bufferedBytes = 0;
@@ -98,12 +105,13 @@ export class Reassembly {
       }
       return this.ordered(streamId, ssn, ppid, payload, true);
     }
-    const left = B ? undefined : this.byLast.get(tsn - 1);
+    const t = this.tail;
+    const left = B ? undefined : t !== undefined && t.last === tsn - 1 ? t : this.byLast.get(tsn - 1);
     if (left && !left.hasE && left.streamId === streamId && left.unordered === unordered && (unordered || left.ssn === ssn)) {
       // the common case: the next fragment of a message in progress
       if (left.bytes + n > this.maxMessageSize) return 'too-large';
       if (!this.append(left, payload)) return 'full';
-      this.byLast.delete(left.last);
+      if (left !== t) this.byLast.delete(left.last);
       left.last = tsn;
       left.hasE = E;
       return this.settle(left, E);
@@ -155,12 +163,13 @@ export class Reassembly {
    * order), deliver when complete, else index by last TSN.
    */
   private settle(run: Run, E: boolean): AddResult {
-    if (!E) {
+    if (!E && this.byFirst.size > 1) {
       const right = this.byFirst.get(run.last + 1);
       if (right && !right.hasB && this.sameMessage(run, right)) {
         if (run.bytes + right.bytes > this.maxMessageSize) return 'too-large';
         this.byFirst.delete(right.first);
-        this.byLast.delete(right.last);
+        if (right === this.tail) this.tail = undefined;
+        else this.byLast.delete(right.last);
         this.bufferedBytes -= right.cost;
         // the bytes only move between runs, and were acknowledged: the cap does not apply
         this.limit = Infinity;
@@ -172,6 +181,7 @@ export class Reassembly {
     if (run.hasB && run.hasE) {
       this.stream(run.streamId).lastSize = run.bytes;
       this.byFirst.delete(run.first);
+      if (run === this.tail) this.tail = undefined;
       this.bufferedBytes -= run.cost;
       const data = run.fragments ? concat(run.fragments, run.bytes) : run.buf.subarray(0, run.bytes);
       if (run.unordered) {
@@ -180,7 +190,10 @@ export class Reassembly {
       }
       return this.ordered(run.streamId, run.ssn, run.ppid, data, false);
     }
-    this.byLast.set(run.last, run);
+    if (run !== this.tail) {
+      if (this.tail !== undefined) this.byLast.set(this.tail.last, this.tail);
+      this.tail = run;
+    }
     return 'ok';
   }
 
@@ -225,7 +238,8 @@ export class Reassembly {
       for (const run of [...this.byFirst.values()]) {
         if (run.first <= newCumulativeTsn) {
           this.byFirst.delete(run.first);
-          this.byLast.delete(run.last);
+          if (run === this.tail) this.tail = undefined;
+          else this.byLast.delete(run.last);
           this.bufferedBytes -= run.cost;
         }
       }
