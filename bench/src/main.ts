@@ -1,7 +1,9 @@
 /**
- * npm run bench [-- --quick] [-- --only sdp,stun]
+ * npm run bench [-- --quick] [-- --only sdp,stun] [-- --no-micro] [-- --no-e2e] [e2e flags]
  * Runs the micro suites (one file per layer in ./micro) side by side with the anchors on the
- * same inputs, prints one table and writes bench/results/micro.json.
+ * same inputs, prints one table and writes bench/results/micro.json; then the end-to-end bench
+ * (./e2e/main.ts, same flags: --quick, --subjects, --sections, --scale), which writes
+ * bench/results/e2e.md, e2e.json and e2e-*.svg.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { formatMicro, runMicro } from './micro/run.js';
@@ -25,12 +27,17 @@ for (const name of SUITES) {
   }
 }
 
-const results = await runMicro(suites, { quick });
-const table = formatMicro(results);
-console.log(table);
-const dir = new URL('../results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-const out = new URL('micro.json', dir);
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results }, null, 2) + '\n');
-const misses = results.filter((r) => r.verdict === 'MISS');
-console.log(`\nwrote ${out.pathname}${misses.length ? `; ${misses.length} target(s) missed` : '; every target met'}`);
+if (!argv.includes('--no-micro')) await micro();
+if (!argv.includes('--no-e2e')) await import('./e2e/main.js');
+
+async function micro(): Promise<void> {
+  const results = await runMicro(suites, { quick });
+  const table = formatMicro(results);
+  console.log(table);
+  const dir = new URL('../results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const out = new URL('micro.json', dir);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results }, null, 2) + '\n');
+  const misses = results.filter((r) => r.verdict === 'MISS');
+  console.log(`\nwrote ${out.pathname}${misses.length ? `; ${misses.length} target(s) missed` : '; every target met'}`);
+}

@@ -3,6 +3,7 @@
  * over loopback UDP, signalled directly (no network signalling).
  */
 import { performance } from 'node:perf_hooks';
+import type { ImpairedPath } from './path.js';
 import type { Channel, PeerConnection, Subject } from './subjects.js';
 
 export interface Pair {
@@ -40,24 +41,63 @@ function opened(ch: Channel): Promise<void> {
   return new Promise((resolve) => { ch.onopen = () => resolve(); });
 }
 
-/** New peer pair → channel open on both sides. `trickle` forwards candidates as they appear. */
-export async function connectPair(subject: Subject, opts: { trickle: boolean; channelInit?: Record<string, unknown>; timeoutMs?: number }): Promise<Pair> {
+/**
+ * Candidates of one peer on their way to the other: held until the other has its remote
+ * description (addIceCandidate before that is an InvalidStateError), rewritten by the path if any.
+ */
+class TrickleLink {
+  private held: unknown[] | undefined = [];
+  constructor(private readonly to: PeerConnection, private readonly path: ImpairedPath | undefined) {}
+  async add(c: { candidate?: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null): Promise<void> {
+    if (!c || !c.candidate) return;
+    let init: unknown = c;
+    if (this.path) {
+      const text = await this.path.candidate(c.candidate);
+      if (text === undefined) return;
+      init = { candidate: text, sdpMid: c.sdpMid ?? '0', sdpMLineIndex: c.sdpMLineIndex ?? 0 };
+    }
+    if (this.held) this.held.push(init);
+    else await this.to.addIceCandidate(init).catch(() => {});
+  }
+  async remoteDescriptionSet(): Promise<void> {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const c of held) await this.to.addIceCandidate(c).catch(() => {});
+  }
+}
+
+/**
+ * New peer pair → channel open on both sides. `trickle` forwards candidates as they appear;
+ * otherwise each side waits for gathering to complete and sends one full description. With a
+ * `path`, every candidate is rewritten to the impairment relay.
+ */
+export async function connectPair(subject: Subject, opts: { trickle: boolean; channelInit?: Record<string, unknown>; timeoutMs?: number; path?: ImpairedPath }): Promise<Pair> {
   const t0 = performance.now();
   const a = subject.create();
   const b = subject.create();
+  const path = opts.path;
   const remoteChannel = new Promise<Channel>((resolve) => { b.ondatachannel = (ev) => resolve(ev.channel); });
+  const toB = new TrickleLink(b, path);
+  const toA = new TrickleLink(a, path);
   if (opts.trickle) {
-    a.onicecandidate = (ev) => { if (ev.candidate) void b.addIceCandidate(ev.candidate).catch(() => {}); };
-    b.onicecandidate = (ev) => { if (ev.candidate) void a.addIceCandidate(ev.candidate).catch(() => {}); };
+    a.onicecandidate = (ev) => void toB.add(ev.candidate as never);
+    b.onicecandidate = (ev) => void toA.add(ev.candidate as never);
   }
   const ca = a.createDataChannel('bench', opts.channelInit ?? {});
+  const describe = async (pc: PeerConnection) => {
+    const d = pc.localDescription!;
+    const plain = { type: d.type, sdp: d.sdp };
+    return path ? path.description(plain) : plain;
+  };
   const work = (async () => {
     await a.setLocalDescription(await a.createOffer());
     if (!opts.trickle) await gatheringComplete(a);
-    await b.setRemoteDescription(a.localDescription!);
+    await b.setRemoteDescription(await describe(a));
+    await toB.remoteDescriptionSet();
     await b.setLocalDescription(await b.createAnswer());
     if (!opts.trickle) await gatheringComplete(b);
-    await a.setRemoteDescription(b.localDescription!);
+    await a.setRemoteDescription(await describe(b));
+    await toA.remoteDescriptionSet();
     const cb = await remoteChannel;
     await Promise.all([opened(ca), opened(cb)]);
     return cb;
@@ -82,16 +122,16 @@ const byteLength = (d: unknown): number =>
 
 /**
  * One reliable ordered channel, binary messages of `size` bytes, sender paced by
- * bufferedAmount (high 1 MiB, low-threshold event at 256 KiB). Ends when `totalBytes` arrived or
+ * bufferedAmount (high `high`, default 1 MiB; low-threshold event at a quarter of it). Ends when `totalBytes` arrived or
  * `maxMs` passed. Returns MB/s (10^6 bytes) and process CPU seconds per GB.
  */
-export async function throughput(subject: Subject, pair: Pair, size: number, totalBytes: number, maxMs: number): Promise<{ mbps: number; cpuSecPerGB: number; bytes: number }> {
+export async function throughput(subject: Subject, pair: Pair, size: number, totalBytes: number, maxMs: number, high = 1 << 20): Promise<{ mbps: number; cpuSecPerGB: number; bytes: number }> {
   const { ca, cb } = pair;
   ca.binaryType = 'arraybuffer';
   cb.binaryType = 'arraybuffer';
   const msg = new Uint8Array(size).fill(0x61);
-  const HIGH = 1 << 20;
-  ca.bufferedAmountLowThreshold = 256 << 10;
+  const HIGH = high;
+  ca.bufferedAmountLowThreshold = high >> 2;
   let received = 0;
   let sent = 0;
   let stop = false;
@@ -117,6 +157,9 @@ export async function throughput(subject: Subject, pair: Pair, size: number, tot
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuSec = (cpu.user + cpu.system) / 1e6;
+  // Let what is still queued drain (≤ 2 s) so it does not count in the next measurement.
+  for (let i = 0; i < 40 && ca.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 50));
   return { mbps: received / 1e6 / (ms / 1e3), cpuSecPerGB: received ? cpuSec / (received / 1e9) : Infinity, bytes: received };
 }
 
@@ -136,3 +179,31 @@ export async function pingPong(pair: Pair, count: number): Promise<number[]> {
 
 export const percentile = (sorted: number[], p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+
+/**
+ * Unordered, maxRetransmits 0 channel: the sender sends `size`-byte messages for `durationMs`,
+ * paced by bufferedAmount (≤ 256 KiB queued); the receiver counts. Returns messages/s delivered
+ * and the share of sent messages that never arrived (after a `settleMs` grace period).
+ */
+export async function unreliable(pair: Pair, size: number, durationMs: number, settleMs: number): Promise<{ deliveredPerSec: number; lossPct: number }> {
+  const { ca, cb } = pair;
+  ca.binaryType = 'arraybuffer';
+  cb.binaryType = 'arraybuffer';
+  const msg = new Uint8Array(size).fill(0x63);
+  let sent = 0;
+  let received = 0;
+  cb.onmessage = () => { received++; };
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      if (performance.now() - t0 >= durationMs) return resolve();
+      let burst = 0;
+      while (ca.bufferedAmount < 256 << 10 && burst++ < 256) { ca.send(msg); sent++; }
+      setImmediate(tick);
+    };
+    tick();
+  });
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, settleMs));
+  return { deliveredPerSec: received / (ms / 1e3), lossPct: sent ? (100 * (sent - received)) / sent : NaN };
+}

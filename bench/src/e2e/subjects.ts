@@ -64,17 +64,21 @@ const w3cLow = (ch: Channel, cb: () => void) => {
   (ch as unknown as { onbufferedamountlow: () => void }).onbufferedamountlow = cb;
 };
 
+async function tsrtcSubject(name: string, tsrtc: Record<string, unknown> | undefined): Promise<Subject | undefined> {
+  try {
+    const mod = (await import('@tsrtc/datachannel')) as Record<string, unknown>;
+    const PC = mod.RTCPeerConnection as (new (cfg?: unknown) => PeerConnection) | undefined;
+    if (!PC) return undefined;
+    return { name, version: 'tsrtc (this repo)', create: () => new PC(tsrtc ? { tsrtc } : undefined), onBufferedAmountLow: w3cLow };
+  } catch {
+    return undefined;
+  }
+}
+
 export const SUBJECTS: Record<string, () => Promise<Subject | undefined>> = {
-  async tsrtc() {
-    try {
-      const mod = (await import('@tsrtc/datachannel')) as Record<string, unknown>;
-      const PC = mod.RTCPeerConnection as (new (cfg?: unknown) => PeerConnection) | undefined;
-      if (!PC) return undefined;
-      return { name: 'tsrtc', version: 'tsrtc (this repo)', create: () => new PC(), onBufferedAmountLow: w3cLow };
-    } catch {
-      return undefined;
-    }
-  },
+  tsrtc: () => tsrtcSubject('tsrtc', undefined),
+  /** Probe, not a default subject: SCTP packets of `TSRTC_MTU` bytes (default 1200) and RFC 9653 zero checksum. */
+  'tsrtc-probe': () => tsrtcSubject('tsrtc-probe', { engines: { sctp: { mtu: Number(process.env.TSRTC_MTU ?? 1200), zeroChecksum: process.env.TSRTC_ZC === '1' } } }),
   async 'node-datachannel'() {
     const mod = (await import('node-datachannel/polyfill')) as unknown as { RTCPeerConnection: new (cfg?: unknown) => PeerConnection };
     const ndc = (await import('node-datachannel')) as unknown as { cleanup?: () => void; default?: { cleanup?: () => void } };

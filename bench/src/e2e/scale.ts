@@ -1,0 +1,140 @@
+/**
+ * Scale: one `RtcEndpoint` process, N tsrtc `RTCPeerConnection` clients in this process, each
+ * with one open data channel, then left idle (consent freshness, RFC 7675, keeps running: the
+ * clients are full ICE agents and check every ~5 s; the ICE-lite endpoint answers).
+ * Reported from the endpoint process only: RSS and heap per connected peer (after GC, over the
+ * empty endpoint), idle CPU % of one core over `idleMs`, and handshakes per second of endpoint
+ * CPU (offer → both sides open, endpoint CPU-seconds spent / handshakes) next to the wall rate.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { RTCPeerConnection } from '@tsrtc/datachannel';
+
+interface Usage { rss: number; heapUsed: number; external: number; arrayBuffers: number; cpuUs: number; sysUs: number; loopActiveMs: number; peers: number; datagramsReceived: number; datagramsSent: number }
+
+export interface ScaleResult {
+  peers: number;
+  connected: number;
+  rssKiBPerPeer: number;
+  heapKiBPerPeer: number;
+  externalKiBPerPeer: number;
+  idleCpuPct: number;
+  /** of which kernel (system) time, % of one core */
+  idleSysPct: number;
+  /** time the event loop was not waiting in epoll, % (the main thread's share of idleCpuPct) */
+  idleLoopActivePct: number;
+  /** datagrams per second the endpoint received / sent while idle */
+  idleDatagramsInPerSec: number;
+  idleDatagramsOutPerSec: number;
+  handshakesPerCpuSec: number;
+  handshakesPerWallSec: number;
+}
+
+class EndpointProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, (m: Record<string, unknown>) => void>();
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: Record<string, unknown>) => {
+      const cb = this.pending.get(m.id as number);
+      if (cb) { this.pending.delete(m.id as number); cb(m); }
+    });
+  }
+  static async start(): Promise<EndpointProcess> {
+    const child = fork(new URL('./scale-endpoint.ts', import.meta.url), [], {
+      execArgv: ['--conditions=tsrtc-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...(process.env.BENCH_PROFILE_ENDPOINT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_ENDPOINT}`] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`endpoint process exited (${code})`)));
+    });
+    return new EndpointProcess(child);
+  }
+  request(m: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => { this.pending.set(id, resolve); this.child.send({ id, ...m }); });
+  }
+  usage(gc = false): Promise<Usage> { return this.request({ usage: true, gc }) as unknown as Promise<Usage>; }
+  stop(): Promise<void> {
+    return new Promise((resolve) => { this.child.once('exit', () => resolve()); this.child.disconnect(); });
+  }
+}
+
+async function connectClient(ep: EndpointProcess): Promise<RTCPeerConnection> {
+  const pc = new RTCPeerConnection({ tsrtc: { addresses: ['127.0.0.1'] } } as never);
+  const dc = pc.createDataChannel('idle');
+  const open = new Promise<void>((resolve, reject) => {
+    dc.onopen = () => resolve();
+    setTimeout(() => reject(new Error('client channel not open after 60 s')), 60_000).unref();
+  });
+  await pc.setLocalDescription();
+  const r = await ep.request({ offer: pc.localDescription!.sdp });
+  if (r.error) throw new Error(r.error as string);
+  await pc.setRemoteDescription({ type: 'answer', sdp: r.answer as string });
+  await open;
+  return pc;
+}
+
+/** Runs the ladder of peer counts (each on a fresh endpoint). */
+export async function scale(counts: number[], opts: { idleMs: number; concurrency: number; log: (s: string) => void }): Promise<ScaleResult[]> {
+  const results: ScaleResult[] = [];
+  for (const n of counts) {
+    const ep = await EndpointProcess.start();
+    const clients: RTCPeerConnection[] = [];
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const base = await ep.usage(true);
+      const t0 = performance.now();
+      let next = 0;
+      const failures: string[] = [];
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency, n) }, async () => {
+        while (next < n) {
+          next++;
+          try { clients.push(await connectClient(ep)); } catch (e) { failures.push((e as Error).message); }
+        }
+      }));
+      const wallSec = (performance.now() - t0) / 1e3;
+      const afterHandshakes = await ep.usage();
+      await new Promise((r) => setTimeout(r, 2_000)); // let the last handshakes' garbage settle
+      const mem = await ep.usage(true);
+      const profile = process.env.BENCH_PROFILE_IDLE; // a file: CPU profile of the endpoint while idle
+      if (profile) await ep.request({ profile });
+      const idle0 = await ep.usage();
+      const i0 = performance.now();
+      await new Promise((r) => setTimeout(r, opts.idleMs));
+      const idle1 = await ep.usage();
+      if (profile) await ep.request({ profile: `${profile}.${n}.cpuprofile`, stop: true });
+      const idleWall = performance.now() - i0;
+      const connected = idle1.peers;
+      const per = (x: number, y: number) => (x - y) / 1024 / Math.max(1, connected);
+      const r: ScaleResult = {
+        peers: n,
+        connected,
+        rssKiBPerPeer: per(mem.rss, base.rss),
+        heapKiBPerPeer: per(mem.heapUsed, base.heapUsed),
+        externalKiBPerPeer: per(mem.external, base.external),
+        idleCpuPct: (100 * (idle1.cpuUs - idle0.cpuUs) / 1e3) / idleWall,
+        idleSysPct: (100 * (idle1.sysUs - idle0.sysUs) / 1e3) / idleWall,
+        idleLoopActivePct: (100 * (idle1.loopActiveMs - idle0.loopActiveMs)) / idleWall,
+        idleDatagramsInPerSec: (idle1.datagramsReceived - idle0.datagramsReceived) / (idleWall / 1e3),
+        idleDatagramsOutPerSec: (idle1.datagramsSent - idle0.datagramsSent) / (idleWall / 1e3),
+        handshakesPerCpuSec: connected / ((afterHandshakes.cpuUs - base.cpuUs) / 1e6),
+        handshakesPerWallSec: connected / wallSec,
+      };
+      results.push(r);
+      opts.log(`scale ${n}: ${connected} connected${failures.length ? `, ${failures.length} failed (${failures[0]})` : ''}; ` +
+        `${r.rssKiBPerPeer.toFixed(1)} KiB RSS/peer, ${r.heapKiBPerPeer.toFixed(1)} KiB heap/peer, idle CPU ${r.idleCpuPct.toFixed(2)} % (sys ${r.idleSysPct.toFixed(2)}, loop active ${r.idleLoopActivePct.toFixed(2)} %; ${r.idleDatagramsInPerSec.toFixed(0)} datagrams/s in, ${r.idleDatagramsOutPerSec.toFixed(0)} out), ` +
+        `${r.handshakesPerCpuSec.toFixed(0)} handshakes/CPU-s, ${r.handshakesPerWallSec.toFixed(0)}/s wall`);
+    } finally {
+      for (const pc of clients) pc.close();
+      await ep.stop();
+    }
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const counts = (process.argv[2] ?? '100').split(',').map(Number);
+  const res = await scale(counts, { idleMs: Number(process.argv[3] ?? 10_000), concurrency: 32, log: console.log });
+  console.log(JSON.stringify(res, null, 2));
+  process.exit(0);
+}
