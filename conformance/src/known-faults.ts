@@ -57,7 +57,7 @@ export const KNOWN_FAULTS: KnownFault[] = [
   })),
   ...(['string-sizes', 'binary-sizes'] as const).map((scenario): KnownFault => ({
     peer: 'werift', scenario, match: /echo of a 0 B (string|binary)/,
-    reason: 'werift 0.24.4 does not echo an empty message (PPID 56/57 with one zero byte, RFC 8831 §6.6): it fails the same way with libdatachannel, libwebrtc and tsrtc as senders',
+    reason: 'werift 0.24.4 does not send empty messages (PPID 56/57 with one zero byte, RFC 8831 §6.6): as the subject its 0 B messages come back from no peer (Chromium, Firefox, aiortc, pion, libdatachannel, wrtc), as the remote it never echoes one',
   })),
   {
     peer: 'libdatachannel', scenario: 'close-channel-subject', match: /remote sees "b" closed \(remote: .*b#\d+ connecting/,
