@@ -19,6 +19,7 @@ const MISSING_CAP: Record<keyof RemoteCaps, string> = {
   renegotiate: 'the HTTP echo contract answers each offer with a new peer connection',
   closeSession: 'the HTTP echo contract closes every session at once',
   channelParams: 'the peer does not report the parameters of channels the other side opened',
+  trickle: 'the HTTP echo contract is non-trickle (candidates in the SDP)',
 };
 
 export type Figures = Record<string, number | string | boolean>;

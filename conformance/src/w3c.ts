@@ -42,6 +42,7 @@ export interface W3cPeerConnection extends W3cEventTarget {
   createAnswer(): Promise<W3cSessionDescription>;
   setLocalDescription(desc?: W3cSessionDescription): Promise<void>;
   setRemoteDescription(desc: W3cSessionDescription): Promise<void>;
+  addIceCandidate(candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }): Promise<void>;
   close(): void;
 }
 

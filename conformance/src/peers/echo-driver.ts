@@ -6,7 +6,7 @@
  * Browser-safe (no Node imports): `browser.ts` bundles this file with esbuild and installs it
  * in the page as `globalThis.__echo`.
  */
-import type { ChannelSpec, ChannelView, PeerStats, SessionView, WireMessage } from './types.js';
+import type { CandidateInit, ChannelSpec, ChannelView, PeerStats, SessionView, WireMessage } from './types.js';
 import { acceptOffer, base64ToBytes, makeOffer, messageLength, type W3cDataChannel, type W3cPeerConnection, type W3cPeerConnectionCtor } from '../w3c.js';
 
 interface ChannelRecord {
@@ -26,6 +26,8 @@ interface Session {
   role: 'offerer' | 'answerer';
   pc: W3cPeerConnection;
   channels: ChannelRecord[];
+  /** gathered and not yet taken (trickle) */
+  candidates: CandidateInit[];
 }
 
 export interface EchoDriver {
@@ -38,6 +40,9 @@ export interface EchoDriver {
   reanswer(session: number, sdp: string): Promise<string>;
   reoffer(session: number): Promise<string>;
   closeSession(session: number): void;
+  answerTrickle(sdp: string): Promise<{ session: number; sdp: string }>;
+  addIceCandidate(session: number, candidate: CandidateInit): Promise<void>;
+  takeCandidates(session: number): CandidateInit[];
   closeAll(): void;
   stats(): PeerStats;
 }
@@ -94,8 +99,12 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
   };
 
   const newSession = (role: Session['role']): Session => {
-    const s: Session = { id: nextId++, role, pc: new Ctor(config), channels: [] };
+    const s: Session = { id: nextId++, role, pc: new Ctor(config), channels: [], candidates: [] };
     s.pc.addEventListener('datachannel', (ev: { channel: W3cDataChannel }) => adopt(s, ev.channel));
+    s.pc.addEventListener('icecandidate', (ev: { candidate: CandidateInit | null }) => {
+      const c = ev.candidate;
+      if (c && c.candidate) s.candidates.push({ candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null });
+    });
     sessions.set(s.id, s);
     return s;
   };
@@ -170,6 +179,18 @@ export function createEchoDriver(Ctor: W3cPeerConnectionCtor, config: object, pe
     },
     closeSession(id) {
       session(id).pc.close();
+    },
+    async answerTrickle(sdp) {
+      const s = newSession('answerer');
+      await s.pc.setRemoteDescription({ type: 'offer', sdp });
+      await s.pc.setLocalDescription(await s.pc.createAnswer());
+      return { session: s.id, sdp: s.pc.localDescription!.sdp };
+    },
+    async addIceCandidate(id, candidate) {
+      await session(id).pc.addIceCandidate(candidate);
+    },
+    takeCandidates(id) {
+      return session(id).candidates.splice(0);
     },
     closeAll() {
       for (const s of sessions.values()) s.pc.close();

@@ -51,7 +51,7 @@ function startPeer(column: string, folder: string, timeoutMs: number): Promise<S
   });
 }
 
-const NO_CAPS: RemoteCaps = { createChannel: false, closeChannel: false, negotiated: false, renegotiate: false, closeSession: false, channelParams: true };
+const NO_CAPS: RemoteCaps = { createChannel: false, closeChannel: false, negotiated: false, renegotiate: false, closeSession: false, channelParams: true, trickle: false };
 
 class HttpEchoRemote implements RemotePeer {
   readonly caps: RemoteCaps;

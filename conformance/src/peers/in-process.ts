@@ -1,9 +1,9 @@
 /** A W3C implementation in this process as a remote echo peer (see echo-driver.ts). */
 import { createEchoDriver, type EchoDriver } from './echo-driver.js';
 import type { W3cImplementation } from './implementations.js';
-import type { ChannelSpec, PeerStats, RemoteCaps, RemotePeer, WireMessage } from './types.js';
+import type { CandidateInit, ChannelSpec, PeerStats, RemoteCaps, RemotePeer, WireMessage } from './types.js';
 
-const ALL_CAPS: RemoteCaps = { createChannel: true, closeChannel: true, negotiated: true, renegotiate: true, closeSession: true, channelParams: true };
+const ALL_CAPS: RemoteCaps = { createChannel: true, closeChannel: true, negotiated: true, renegotiate: true, closeSession: true, channelParams: true, trickle: true };
 
 /** Wraps an echo driver (here or in a browser page) as a RemotePeer. */
 export class DriverRemote implements RemotePeer {
@@ -28,6 +28,9 @@ export class DriverRemote implements RemotePeer {
   reanswer(session: number, sdp: string) { return this.call('reanswer', session, sdp); }
   reoffer(session: number) { return this.call('reoffer', session); }
   closeSession(session: number) { return this.call('closeSession', session); }
+  answerTrickle(sdp: string) { return this.call('answerTrickle', sdp); }
+  addIceCandidate(session: number, candidate: CandidateInit) { return this.call('addIceCandidate', session, candidate); }
+  takeCandidates(session: number) { return this.call('takeCandidates', session); }
   dispose() { return this.stop(); }
 }
 

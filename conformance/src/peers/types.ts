@@ -65,6 +65,15 @@ export interface RemoteCaps {
   closeSession: boolean;
   /** reports ordered/maxRetransmits/maxPacketLifeTime of channels the other side opened */
   channelParams: boolean;
+  /** trickle ICE: answers at once and exchanges candidates one by one */
+  trickle: boolean;
+}
+
+/** RTCIceCandidateInit (webrtc-pc §4.8.1) */
+export interface CandidateInit {
+  candidate: string;
+  sdpMid: string | null;
+  sdpMLineIndex: number | null;
 }
 
 export interface RemotePeer {
@@ -91,6 +100,11 @@ export interface RemotePeer {
   /** renegotiation: the remote makes a new offer on an existing session */
   reoffer?(session: number): Promise<string>;
   closeSession?(session: number): Promise<void>;
+  /** trickle: answer without waiting for ICE gathering (candidates come from `takeCandidates`) */
+  answerTrickle?(sdp: string): Promise<{ session: number; sdp: string }>;
+  addIceCandidate?(session: number, candidate: CandidateInit): Promise<void>;
+  /** the candidates gathered since the last call */
+  takeCandidates?(session: number): Promise<CandidateInit[]>;
   /** stop the peer (process, browser) */
   dispose(): Promise<void>;
 }

@@ -5,9 +5,10 @@ import { binarySizes, oneMebibyte, ordered1000, stringSizes } from './messages.j
 import { closeFromRemote, closeFromSubject, manyFromRemote, manyFromSubject, prParamsFarSide, prParamsNearSide, utf8Labels } from './channels.js';
 import { bufferedAmountLow, roundTrip } from './performance.js';
 import { closeByRemote, closeBySubject } from './teardown.js';
+import { trickle } from './trickle.js';
 
 export const SCENARIOS: Scenario[] = [
-  subjectOffers, remoteOffers, preNegotiated,
+  subjectOffers, remoteOffers, trickle, preNegotiated,
   stringSizes, binarySizes, oneMebibyte, ordered1000,
   prParamsFarSide, prParamsNearSide, utf8Labels,
   manyFromSubject, manyFromRemote,
