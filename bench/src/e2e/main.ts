@@ -42,9 +42,10 @@ for (const name of wanted) {
 }
 const names = subjects.map((s) => s.name);
 
+// --quick (everyday use, about 1.5 min for four subjects on an idle machine) vs the full run (about 20 min).
 const P = quick
-  ? { rounds: 3, setupPerRound: 4, lossSetupPerRound: 3, bytes: 8 << 20, maxMs: 2_000, pings: 200, unorderedMs: 1_000, pathMs: 3_000, scale: [100], idleMs: 5_000 }
-  : { rounds: 5, setupPerRound: 10, lossSetupPerRound: 10, bytes: 48 << 20, maxMs: 6_000, pings: 1_000, unorderedMs: 3_000, pathMs: 8_000, scale: [100, 1_000, 10_000], idleMs: 10_000 };
+  ? { rounds: 2, setupPerRound: 2, pathRounds: 1, lossSetupPerRound: 3, bytes: 4 << 20, maxMs: 1_000, pings: 100, unorderedMs: 500, pathMs: 2_000, scale: [100], idleMs: 3_000 }
+  : { rounds: 5, setupPerRound: 10, pathRounds: 2, lossSetupPerRound: 10, bytes: 32 << 20, maxMs: 4_000, pings: 500, unorderedMs: 2_000, pathMs: 6_000, scale: [100, 1_000, 10_000], idleMs: 10_000 };
 const scaleArg = arg('--scale');
 if (scaleArg) P.scale = scaleArg.split(',').map(Number);
 const sizes = [1024, 16 * 1024, 64 * 1024];
@@ -105,7 +106,7 @@ if (sections.has('loopback')) {
     }
     const u = await connectPair(s, { trickle: false, channelInit: { ordered: false, maxRetransmits: 0 } });
     try {
-      const r = await unreliable(u, 1024, P.unorderedMs, 300);
+      const r = await unreliable(u, 1024, P.unorderedMs, quick ? 100 : 300);
       record(samples, 'unordered-1KiB-delivered-per-sec', s.name, r.deliveredPerSec);
       record(samples, 'unordered-1KiB-loss-pct', s.name, r.lossPct);
     } finally {
@@ -127,8 +128,8 @@ if (sections.has('path')) {
     const r0 = await path.stats();
     const t0 = performance.now();
     try {
-      await interleaved(`path ${spec.name}`, spec.throughput ? Math.min(P.rounds, 3) : P.rounds, async (s) => {
-        if (spec.setup) await setupRuns(s, `${spec.name}-setup-ms`, spec.throughput ? 2 : P.lossSetupPerRound, { trickle: false, path, timeoutMs: 15_000 });
+      await interleaved(`path ${spec.name}`, spec.throughput ? P.pathRounds : P.rounds, async (s) => {
+        if (spec.setup) await setupRuns(s, `${spec.name}-setup-ms`, spec.throughput ? 1 : P.lossSetupPerRound, { trickle: false, path, timeoutMs: 15_000 });
         if (!spec.throughput) return;
         const pair = await connectPair(s, { trickle: false, path, timeoutMs: 15_000 });
         try {
@@ -175,7 +176,7 @@ if (sections.has('floors')) {
   floors = await cryptoFloor(quick);
   udp = await udpFloor(quick);
   const rates = quick ? [500] : [500, 2_000, 5_000];
-  for (const rate of rates) wakeups.push(await wakeupFloor(rate, quick ? 3_000 : 5_000));
+  for (const rate of rates) wakeups.push(await wakeupFloor(rate, quick ? 2_000 : 5_000));
 }
 
 // ---- targets ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
 import { RtcEndpoint } from '@tsrtc/datachannel';
 
 const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1', announcedAddresses: ['127.0.0.1'], maxPeers: 1_000_000 } as never);
@@ -21,7 +22,12 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const inspector = new Session();
 inspector.connect();
 
-process.on('message', (m: { id: number; offer?: string; usage?: boolean; gc?: boolean; profile?: string; stop?: boolean }) => {
+process.on('message', (m: { id: number; offer?: string; usage?: boolean; gc?: boolean; profile?: string; stop?: boolean; snapshot?: string }) => {
+  if (m.snapshot !== undefined) {
+    writeHeapSnapshot(m.snapshot);
+    process.send!({ id: m.id });
+    return;
+  }
   if (m.profile !== undefined) {
     if (!m.stop) inspector.post('Profiler.enable', () => inspector.post('Profiler.start', () => process.send!({ id: m.id })));
     else inspector.post('Profiler.stop', (_e, r) => { writeFileSync(m.profile!, JSON.stringify(r.profile)); process.send!({ id: m.id }); });

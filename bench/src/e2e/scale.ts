@@ -96,6 +96,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
       const afterHandshakes = await ep.usage();
       await new Promise((r) => setTimeout(r, 2_000)); // let the last handshakes' garbage settle
       const mem = await ep.usage(true);
+      if (process.env.BENCH_HEAP_SNAPSHOT) await ep.request({ snapshot: `${process.env.BENCH_HEAP_SNAPSHOT}.${n}.heapsnapshot` });
       const profile = process.env.BENCH_PROFILE_IDLE; // a file: CPU profile of the endpoint while idle
       if (profile) await ep.request({ profile });
       const idle0 = await ep.usage();

@@ -12,7 +12,7 @@ if (process.argv[2] === '--server') {
   s.bind(0, '127.0.0.1', () => process.send!({ port: s.address().port }));
   process.on('message', () => { const c = process.cpuUsage(); process.send!({ cpuUs: c.user + c.system }); });
   process.on('disconnect', () => process.exit(0));
-} else {
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const rate = Number(process.argv[2] ?? 500);
   const ms = Number(process.argv[3] ?? 5000);
   console.log(await wakeupFloor(rate, ms));
