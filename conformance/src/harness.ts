@@ -128,9 +128,10 @@ export class ScenarioContext {
   /** The remote's view of one of its sessions. */
   async remoteSession(session: number): Promise<SessionView> {
     const stats = await this.remote.stats();
-    const s = stats.sessions.find((x) => x.id === session);
+    const s = (stats.sessions ?? []).find((x) => x.id === session);
     if (!s) throw new Error(`remote reports no session ${session}`);
-    return s;
+    // pion reports a closed session's channels as null (a nil Go slice)
+    return { ...s, channels: s.channels ?? [] };
   }
 
   /** The remote's view of the newest channel with this label in `session`. */
