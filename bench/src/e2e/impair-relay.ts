@@ -17,7 +17,7 @@ import { createSocket, type Socket } from 'node:dgram';
 
 const [delayMs, lossPct, seed] = process.argv.slice(2).map(Number);
 const key = (address: string, port: number) => `${address}:${port}`;
-const relays = new Map<string, Socket>(); // real address → the relay socket standing for it
+const relays = new Map<string, Socket>(); // real address → the (bound) relay socket standing for it
 const queue: { from: Socket; data: Buffer; address: string; port: number; due: number }[] = [];
 let head = 0;
 let timer: NodeJS.Timeout | undefined;
@@ -44,23 +44,38 @@ function flush(): void {
   if (head < queue.length) timer = setTimeout(flush, Math.max(0, queue[head].due - now));
 }
 
-async function relayFor(address: string, port: number): Promise<Socket> {
+/** Send `data` to `target` from `from` after the delay (now, without one). */
+function forward(from: Socket, data: Buffer, target: { address: string; port: number }): void {
+  if (delayMs <= 0) { from.send(data, target.port, target.address); stats.forwarded++; return; }
+  queue.push({ from, data, address: target.address, port: target.port, due: performance.now() + delayMs });
+  timer ??= setTimeout(flush, delayMs);
+}
+
+const binding = new Map<string, Promise<Socket>>(); // relay sockets being bound
+
+function relayFor(address: string, port: number): Promise<Socket> {
   const k = key(address, port);
-  let s = relays.get(k);
-  if (s) return s;
-  s = createSocket('udp4');
-  relays.set(k, s);
-  await new Promise<void>((r) => s!.bind(0, '127.0.0.1', r));
+  const s = relays.get(k);
+  if (s) return Promise.resolve(s);
+  let p = binding.get(k);
+  if (!p) {
+    p = bindRelay(address, port).then((bound) => { relays.set(k, bound); binding.delete(k); return bound; });
+    binding.set(k, p);
+  }
+  return p;
+}
+
+async function bindRelay(address: string, port: number): Promise<Socket> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   s.setRecvBufferSize(8 << 20);
   s.setSendBufferSize(8 << 20);
   const target = { address, port };
   s.on('message', (data, rinfo) => {
     if (lossPct > 0 && random() * 100 < lossPct) { stats.dropped++; return; }
     const from = relays.get(key(rinfo.address, rinfo.port));
-    if (!from) { void relayFor(rinfo.address, rinfo.port).then((f) => f.send(data, target.port, target.address)); return; }
-    if (delayMs <= 0) { from.send(data, target.port, target.address); stats.forwarded++; return; }
-    queue.push({ from, data, address: target.address, port: target.port, due: performance.now() + delayMs });
-    timer ??= setTimeout(flush, delayMs);
+    if (from) forward(from, data, target);
+    else void relayFor(rinfo.address, rinfo.port).then((f) => forward(f, data, target)); // a peer-reflexive source
   });
   return s;
 }
