@@ -195,6 +195,8 @@ export class SctpAssociation {
   private readonly rto: RtoEstimator;
   private peerRwnd = 0;
   private fastRetransmitBurst = false;
+  /** packets of new DATA still allowed in this transmission opportunity (Max.Burst, §6.1 D) */
+  private burstLeft = 0;
   private forwardTsnPending = false;
   private nextReqSeq = 0;
   /** streams with outgoing resets asked for and not yet requested */
@@ -251,6 +253,7 @@ export class SctpAssociation {
     if (typeof settings?.random !== 'function') throw new SctpError('bad-settings', 'settings.random is required');
     const s = (this.settings = resolveSettings(settings));
     if (!(s.mtu >= 128 && s.mtu <= 65535)) throw new SctpError('bad-settings', `mtu ${s.mtu} out of range 128..65535`);
+    if (!(s.maxBurst >= 1)) throw new SctpError('bad-settings', 'maxBurst must be at least 1');
     if (!(s.maxMessageSize >= 1)) throw new SctpError('bad-settings', 'maxMessageSize must be positive');
     this.now = now;
     this._remoteMaxMessageSize = s.remoteMaxMessageSize === 0 ? Infinity : s.remoteMaxMessageSize;
@@ -459,6 +462,8 @@ export class SctpAssociation {
       firstTsn: -1,
       lastTsn: -1,
     };
+    // with nothing in flight no SACK will open a transmission opportunity: this send is one
+    if (this.rtxq.outstandingCount === 0) this.burstLeft = this.settings.maxBurst;
     this.sendQueue.enqueue(m);
     this.st.messagesSent++;
   }
@@ -502,6 +507,7 @@ export class SctpAssociation {
   handleTimeout(now: number): void {
     this.now = now;
     if (this.terminated) return;
+    this.burstLeft = this.settings.maxBurst;
     if (this.t1 !== undefined && now >= this.t1) this.onT1();
     if (this.t3 !== undefined && now >= this.t3) this.onT3();
     if (this.delayedSack !== undefined && now >= this.delayedSack) {
@@ -525,6 +531,7 @@ export class SctpAssociation {
     if (!(this.settings.zeroChecksum && r.checksum === 0) && sctpChecksum(bytes) !== r.checksum) return void st.droppedBadChecksum++;
     if (r.dstPort !== this.settings.localPort || r.srcPort !== this.settings.remotePort) return void st.droppedOutOfState++;
     const first = r.type(0);
+    this.burstLeft = this.settings.maxBurst;
     if (this.terminated) {
       // §8.4 rule 5: a SHUTDOWN-ACK after we closed (our SHUTDOWN-COMPLETE was lost)
       if (first === ChunkType.SHUTDOWN_ACK) this.raw.push({ vtag: r.verificationTag, chunk: encodeChunk(ChunkType.SHUTDOWN_COMPLETE, 1) });
@@ -759,7 +766,10 @@ export class SctpAssociation {
       n++;
     }
     const out = q.handleSack(cum, gaps, n);
-    if (out.rttSentAt >= 0) this.rto.observe(this.now - out.rttSentAt);
+    if (out.rttSentAt >= 0) {
+      this.rto.observe(this.now - out.rttSentAt);
+      this.cc.onRttSample(this.now - out.rttSentAt);
+    }
     if (out.cumulativeAdvanced) this.errorCount = 0;
     this.cc.onCumulativeAck(cum);
     this.cc.onAck(out.bytesAcked, out.flightBefore + this.cc.mtu >= this.cc.cwnd, out.cumulativeAdvanced);
@@ -1265,7 +1275,7 @@ export class SctpAssociation {
     }
     if (dataState(this._state) && this.tracker) {
       // a pending delayed SACK rides along when DATA goes out anyway (§6.2 bundling)
-      const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && sendsData(this._state));
+      const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.burstLeft > 0 && this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && sendsData(this._state));
       if (this.sackNow || (this.delayedSack !== undefined && dataGoesOut)) this.writeSackChunk();
       if (this.forwardTsnPending && this.peerForwardTsn) this.writeForwardTsn();
       if (this.resetSendPending && this.resetInFlight && ((this.resetInFlight.chunk.length + 3) & ~3) <= w.room()) {
@@ -1335,8 +1345,9 @@ export class SctpAssociation {
       wrote = true;
     }
     this.fastRetransmitBurst = false;
-    // new data (§6.1 rules A, B; congestion window §7.2)
-    if (sendsData(this._state)) {
+    // new data (§6.1 rules A, B; congestion window §7.2), at most Max.Burst packets (§6.1 D)
+    if (sendsData(this._state) && this.burstLeft > 0) {
+      const before = w.pos;
       const sq = this.sendQueue;
       while (w.room() > header + 4 && sq.hasData()) {
         if (q.flightBytes >= cc.cwnd) break;
@@ -1359,6 +1370,7 @@ export class SctpAssociation {
         this.st.dataChunksSent++;
         wrote = true;
       }
+      if (w.pos !== before) this.burstLeft--;
       if (this.resetWaiting.size) this.maybeStartReset();
     }
     if (wrote && this.t3 === undefined) this.t3 = this.now + this.rto.rto;

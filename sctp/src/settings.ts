@@ -36,6 +36,11 @@ export interface SctpSettings {
   cookieLifetime?: number;
   /** initial congestion window in MTUs; default 10 */
   initialCwndMtus?: number;
+  /**
+   * Max.Burst (RFC 9260 §6.1 D, §16): packets of new DATA sent per transmission opportunity
+   * (a received packet, a timer, a send on an idle association); default 4
+   */
+  maxBurst?: number;
   /** cap on gap ack ranges kept for an attacker-controlled TSN pattern; default 256 */
   maxGapRanges?: number;
   /** offer I-DATA / I-FORWARD-TSN (RFC 8260 message interleaving); used when the peer offers them too; default false */
@@ -61,6 +66,7 @@ export const DEFAULT_SCTP_SETTINGS = {
   heartbeatInterval: 30000,
   cookieLifetime: 60000,
   initialCwndMtus: 10,
+  maxBurst: 4,
   maxGapRanges: 256,
   interleaving: false,
 } as const;
@@ -89,6 +95,7 @@ export function resolveSettings(s: SctpSettings): ResolvedSctpSettings {
     heartbeatInterval: s.heartbeatInterval ?? d.heartbeatInterval,
     cookieLifetime: s.cookieLifetime ?? d.cookieLifetime,
     initialCwndMtus: s.initialCwndMtus ?? d.initialCwndMtus,
+    maxBurst: s.maxBurst ?? d.maxBurst,
     maxGapRanges: s.maxGapRanges ?? d.maxGapRanges,
     interleaving: s.interleaving ?? d.interleaving,
   };

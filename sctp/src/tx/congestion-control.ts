@@ -8,6 +8,10 @@ export class CongestionControl {
   partialBytesAcked = 0;
   /** highest outstanding TSN when fast recovery began (RFC 9260 §7.2.4), or undefined */
   fastRecoveryExitPoint: number | undefined;
+  /** smallest round-trip sample seen (ms): the path without queueing */
+  minRtt = Infinity;
+  /** consecutive samples showing a standing queue during slow start */
+  private delayedRounds = 0;
 
   constructor(
     readonly mtu: number,
@@ -38,6 +42,26 @@ export class CongestionControl {
     if (this.partialBytesAcked >= this.cwnd && fullyUtilized) {
       this.partialBytesAcked -= this.cwnd;
       this.cwnd += this.mtu;
+    }
+  }
+
+  /**
+   * A round-trip sample (one per round trip, RFC 9260 §6.3.1 C4). The delay-increase exit of
+   * HyStart++ (RFC 9406 §4.2, without its Conservative Slow Start): once samples grow by
+   * clamp(minRtt/8, 4 ms, 16 ms) over the smallest one, a queue is building in front of the
+   * receiver, so slow start ends here instead of at the first loss. Over loopback the "queue" is
+   * the receiver's socket buffer and the first loss is a whole overflowed burst. Two consecutive
+   * samples are required: one sample per round trip is noisier than the RFC's eight.
+   */
+  onRttSample(rtt: number): void {
+    if (!(rtt >= 0)) return;
+    if (rtt < this.minRtt) this.minRtt = rtt;
+    if (this.cwnd >= this.ssthresh) return void (this.delayedRounds = 0);
+    const threshold = Math.min(16, Math.max(4, this.minRtt / 8));
+    if (rtt < this.minRtt + threshold) return void (this.delayedRounds = 0);
+    if (++this.delayedRounds >= 2) {
+      this.ssthresh = this.cwnd;
+      this.delayedRounds = 0;
     }
   }
 
