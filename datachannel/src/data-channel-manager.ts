@@ -223,7 +223,7 @@ export class DataChannelManager {
    * Send one message. `binary` picks PPID 53/57 over 51/56. Throws `DataChannelError`:
    * `invalid-state` (channel not open), `message-too-large` (above the peer's max-message-size).
    */
-  send(channel: ManagedChannel, data: Uint8Array, binary: boolean, now: number): void {
+  send(channel: ManagedChannel, data: Uint8Array, binary: boolean, now: number, transfer = false): void {
     if (channel.state !== 'open' || this.sctp === undefined || channel.id === null) {
       throw new DataChannelError('invalid-state', `channel "${channel.label}" is ${channel.state}, not open`);
     }
@@ -233,7 +233,8 @@ export class DataChannelManager {
     }
     const empty = data.length === 0;
     const ppid = binary ? (empty ? Ppid.BINARY_EMPTY : Ppid.BINARY) : (empty ? Ppid.STRING_EMPTY : Ppid.STRING);
-    this.sctp.send(channel.id, ppid, empty ? EMPTY_PAYLOAD : data, this.sendOptions(channel), now);
+    const options = this.sendOptions(channel);
+    this.sctp.send(channel.id, ppid, empty ? EMPTY_PAYLOAD : data, transfer && !empty ? { ...options, transfer } : options, now);
     channel.messagesSent++;
     channel.bytesSent += data.length;
     this.counters.messagesSent++;

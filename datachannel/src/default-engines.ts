@@ -30,7 +30,8 @@ export function defaultEngines(extra: EngineSettings = {}): EngineFactory {
       }, now);
     },
     createSctpAssociation(settings, now) {
-      return new SctpAssociation({ ...extra.sctp, ...settings }, now);
+      // explicit engine settings win over what the peer connection derives (MTU, zero checksum)
+      return new SctpAssociation({ ...settings, ...extra.sctp }, now);
     },
     writeCandidate: (c: IceCandidateFields) => writeCandidate(c as Candidate),
     parseCandidate: (text: string) => parseCandidate(text) as IceCandidateFields,

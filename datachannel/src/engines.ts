@@ -110,6 +110,9 @@ export interface DtlsEndpointPort {
   pollTransmit(): Uint8Array | undefined;
   pollEvent(): DtlsEndpointEvent | undefined;
   nextDeadline(): number | undefined;
+  /** bytes a record adds to application data (37 for AES-GCM) */
+  readonly recordOverhead?: number;
+  readonly settings?: { readonly mtu: number };
 }
 
 export interface SctpAssociationSettingsPort {
@@ -117,6 +120,10 @@ export interface SctpAssociationSettingsPort {
   remotePort: number;
   random: (out: Uint8Array) => void;
   maxMessageSize: number;
+  /** largest SCTP packet: the DTLS MTU less one record's overhead, so a packet is one full record */
+  mtu?: number;
+  /** RFC 9653 zero checksum: SCTP always runs over DTLS here, whose MAC protects every packet */
+  zeroChecksum?: boolean;
 }
 
 export interface SctpAssociationPort extends SctpTransport {

@@ -124,8 +124,8 @@ export class PeerSession implements DrivenConnection, ChannelHost {
   }
 
   // ---- ChannelHost ----
-  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean): void {
-    this.core.sendOnChannel(channel, data, binary, this.now());
+  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean, transfer?: boolean): void {
+    this.core.sendOnChannel(channel, data, binary, this.now(), transfer);
     this.kick();
   }
   closeChannel(channel: ManagedChannel): void {

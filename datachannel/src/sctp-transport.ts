@@ -21,6 +21,8 @@ export interface SctpSendOptions {
   unordered?: boolean;
   maxRetransmits?: number;
   maxPacketLifeTime?: number;
+  /** the caller gives up `data` (a fresh buffer): the association keeps it without a copy */
+  transfer?: boolean;
 }
 
 export interface SctpTransport {

@@ -39,6 +39,9 @@ t.test('accept offers from three stacks on one port, echo, broadcast, graceful c
     sessions.push({ name, ...s });
   }
   t.equal(endpoint.peers.length, 3);
+  // a client's channel may open (libwebrtc: once its DATA_CHANNEL_OPEN is sent) before the
+  // endpoint has processed that OPEN
+  while (channels.length < 3) await once(endpoint, 'channel');
   t.same(channels, ['chat', 'chat', 'chat']);
   for (const s of sessions) {
     t.equal(s.peer.connectionState, 'connected', `${s.name}: connected`);

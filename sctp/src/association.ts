@@ -149,6 +149,9 @@ function dataState(s: SctpState): boolean {
   return s === 'established' || s === 'shutdown-pending' || s === 'shutdown-sent' || s === 'shutdown-received';
 }
 
+/** Max.Burst credit kept from packets fed before the next poll, in opportunities. */
+const MAX_BURST_CREDIT = 16;
+
 export class SctpAssociation {
   readonly settings: ResolvedSctpSettings;
   private _state: SctpState = 'closed';
@@ -463,7 +466,7 @@ export class SctpAssociation {
       lastTsn: -1,
     };
     // with nothing in flight no SACK will open a transmission opportunity: this send is one
-    if (this.rtxq.outstandingCount === 0) this.burstLeft = this.settings.maxBurst;
+    if (this.rtxq.outstandingCount === 0 && this.burstLeft < this.settings.maxBurst) this.burstLeft = this.settings.maxBurst;
     this.sendQueue.enqueue(m);
     this.st.messagesSent++;
   }
@@ -507,7 +510,7 @@ export class SctpAssociation {
   handleTimeout(now: number): void {
     this.now = now;
     if (this.terminated) return;
-    this.burstLeft = this.settings.maxBurst;
+    if (this.burstLeft < this.settings.maxBurst) this.burstLeft = this.settings.maxBurst;
     if (this.t1 !== undefined && now >= this.t1) this.onT1();
     if (this.t3 !== undefined && now >= this.t3) this.onT3();
     if (this.delayedSack !== undefined && now >= this.delayedSack) {
@@ -531,7 +534,9 @@ export class SctpAssociation {
     if (!(this.settings.zeroChecksum && r.checksum === 0) && sctpChecksum(bytes) !== r.checksum) return void st.droppedBadChecksum++;
     if (r.dstPort !== this.settings.localPort || r.srcPort !== this.settings.remotePort) return void st.droppedOutOfState++;
     const first = r.type(0);
-    this.burstLeft = this.settings.maxBurst;
+    // each packet in is a transmission opportunity; a caller that feeds several before polling
+    // gets their sum, up to MAX_BURST_CREDIT opportunities
+    this.burstLeft = Math.min(this.burstLeft + this.settings.maxBurst, MAX_BURST_CREDIT * this.settings.maxBurst);
     if (this.terminated) {
       // §8.4 rule 5: a SHUTDOWN-ACK after we closed (our SHUTDOWN-COMPLETE was lost)
       if (first === ChunkType.SHUTDOWN_ACK) this.raw.push({ vtag: r.verificationTag, chunk: encodeChunk(ChunkType.SHUTDOWN_COMPLETE, 1) });
@@ -766,6 +771,12 @@ export class SctpAssociation {
       n++;
     }
     const out = q.handleSack(cum, gaps, n);
+    // Max.Burst counts packets beyond the ack clock: what this SACK took out of flight may be
+    // replaced too (the effect of RFC 4960 §6.1's flightsize + Max.Burst·MTU, cwnd untouched)
+    if (out.bytesAcked > 0) {
+      const acked = Math.ceil(out.bytesAcked / this.settings.mtu);
+      this.burstLeft = Math.min(this.burstLeft + acked, acked + MAX_BURST_CREDIT * this.settings.maxBurst);
+    }
     if (out.rttSentAt >= 0) {
       this.rto.observe(this.now - out.rttSentAt);
       this.cc.onRttSample(this.now - out.rttSentAt);

@@ -1,9 +1,13 @@
 /**
  * The IO driver: the only code of the stack that owns sockets and a timer.
  *
- *   datagram in → router (feeds one connection) → drain its transmits to the sockets →
- *   let it dispatch its events to user code → drain again → re-arm ONE timer for the earliest
- *   deadline of all connections.
+ *   datagrams in → router (feeds one connection each) → once the event loop has read what the
+ *   sockets hold (setImmediate: after the poll phase), each fed connection drains its transmits
+ *   to the sockets → dispatches its events to user code → drains again → ONE timer is kept
+ *   for the earliest deadline of all connections.
+ *
+ * Feeding a whole batch before draining lets one SACK answer many DATA packets and one
+ * transmit burst answer many SACKs, instead of a datagram out per datagram in.
  *
  * One `UdpDriver` serves one `RTCPeerConnection` (a socket per local address) or a whole
  * server endpoint (one socket, many connections). No closure is created per packet: each
@@ -257,7 +261,8 @@ export class UdpDriver {
       this.counters.datagramsDropped++;
       return;
     }
-    this.service(conn);
+    // drained after this turn's reads (see the header)
+    this.defer(conn);
   }
 
   /** Which host address a datagram reached: exact for per-address sockets; for a wildcard socket, loopback for loopback senders. */
@@ -285,10 +290,15 @@ export class UdpDriver {
     return budget;
   }
 
+  /**
+   * Keep one timer at or before the earliest deadline. A timer already due no later than that is
+   * kept (it fires early and re-arms): a T3-rtx pushed back on every SACK costs no timer churn.
+   */
   private armTimer(): void {
     if (this.closed) return;
     const next = this.heap.peek();
     if (next === this.timerAt) return;
+    if (this.timerAt !== undefined && (next === undefined || this.timerAt <= next)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = next;

@@ -10,7 +10,8 @@ import { RTCError, RTCErrorEvent } from './events.js';
 
 /** What a channel needs from the connection that carries it. */
 export interface ChannelHost {
-  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean): void;
+  /** `transfer`: `data` is a fresh buffer nobody else holds (an encoded string): no copy needed */
+  sendOnChannel(channel: ManagedChannel, data: Uint8Array, binary: boolean, transfer?: boolean): void;
   closeChannel(channel: ManagedChannel): void;
   bufferedAmount(channel: ManagedChannel): number;
   setBufferedAmountLowThreshold(channel: ManagedChannel, bytes: number): void;
@@ -149,7 +150,7 @@ export class RTCDataChannel extends EventTarget {
       this.#queuedBytes += bytes.length;
       return;
     }
-    this.#sendNow(bytes, binary);
+    this.#sendNow(bytes, binary, !binary);
   }
 
   /** W3C "closing procedure": readyState → closing now; `close` follows when both streams are reset. */
@@ -223,9 +224,9 @@ export class RTCDataChannel extends EventTarget {
     }
   }
 
-  #sendNow(bytes: Uint8Array, binary: boolean): void {
+  #sendNow(bytes: Uint8Array, binary: boolean, transfer = false): void {
     try {
-      this.#host.sendOnChannel(this.#channel, bytes, binary);
+      this.#host.sendOnChannel(this.#channel, bytes, binary, transfer);
     } catch (e) {
       if (e instanceof DataChannelError && e.code === 'message-too-large') throw new TypeError(e.message);
       if (e instanceof DataChannelError && e.code === 'invalid-state') throw new DOMException(e.message, 'InvalidStateError');
@@ -253,7 +254,7 @@ export class RTCDataChannel extends EventTarget {
         this.#queuedBytes -= bytes.length;
         if (this.#readyState !== 'open') continue;
         try {
-          this.#sendNow(bytes, binary);
+          this.#sendNow(bytes, binary, true); // a copy or a fresh Blob buffer: ours to give
         } catch (e) {
           this.dispatchEvent(new RTCErrorEvent('error', {
             error: new RTCError({ errorDetail: 'data-channel-failure' }, e instanceof Error ? e.message : String(e)),
