@@ -723,9 +723,10 @@ export class PeerConnectionCore {
           maxMessageSize: this.settings.maxMessageSize,
           // one SCTP packet fills one DTLS record of a full datagram (RFC 8261 §5)
           mtu: sctpMtu(this.dtls),
-          // RFC 9653 zero checksum would save CRC32c (~3 % of CPU in the loopback bench), but with
-          // it on, pion's DCEP open never completes (datachannel/test/interop-http-peers): off
-          // until that is understood; `tsrtc.engines.sctp.zeroChecksum` turns it on.
+          // RFC 9653 zero checksum would save CRC32c (~5 % of CPU in the loopback bench), but
+          // announcing it breaks pion/sctp < 1.8.7, which rejects an INIT with any parameter it
+          // does not know (pion/sctp#298; /work/shared/peers/pion/build.sh): off by default, as in
+          // Chrome; `tsrtc.engines.sctp.zeroChecksum` turns it on.
           zeroChecksum: false,
         }, now);
         sctp.remoteMaxMessageSize = remote.maxMessageSize;

@@ -14,6 +14,8 @@
  * socket has one bound receive handler, sends pass no callback.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { IceTransmit, TransportAddress } from '../engines.js';
 import { monotonicNow, secureRandom } from './clock.js';
@@ -70,6 +72,24 @@ interface BoundSocket {
   socket: Socket;
   /** the host addresses this socket stands for (one, or the announced ones of a wildcard bind) */
   locals: TransportAddress[];
+}
+
+type LookupCallback = (err: Error | null, address: string, family: number) => void;
+/**
+ * dgram resolves every destination through `lookup`; Node's default answers an IP literal on the
+ * next tick (a closure and a tick per datagram). ICE only sends to literals: answer them now.
+ */
+let lastLiteral = '';
+let lastFamily = 0;
+function literalLookup(address: string, family: number, callback: LookupCallback): void {
+  if (address === lastLiteral) return callback(null, address, lastFamily);
+  const f = isIP(address);
+  if (f !== 0) {
+    lastLiteral = address;
+    lastFamily = f;
+  }
+  if (f !== 0) return callback(null, address, f);
+  dnsLookup(address, family, callback);
 }
 
 const familyOf = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
@@ -221,7 +241,7 @@ export class UdpDriver {
 
   private async bind(address: string, port: number, announced: string[] | undefined, bufferSize: number): Promise<void> {
     const family = familyOf(address);
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as unknown as typeof dnsLookup });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, address, () => {
