@@ -17,7 +17,7 @@
  * It never throws on network input: bad DCEP and messages on unknown streams are dropped and counted.
  */
 import { channelTypeFor, decodeDcep, encodeDataChannelAck, encodeDataChannelOpen, reliabilityOf } from './dcep.js';
-import { copyBytes, DataChannelError } from './errors.js';
+import { DataChannelError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { Ppid, type SctpSendOptions, type SctpTransport, type SctpTransportEvent } from './sctp-transport.js';
 
@@ -373,8 +373,9 @@ export class DataChannelManager {
     let binary: boolean;
     let payload: Uint8Array;
     switch (ppid) {
-      case Ppid.STRING: binary = false; payload = copyBytes(data); break;
-      case Ppid.BINARY: binary = true; payload = copyBytes(data); break;
+      // delivered data is owned by the receiver (@tsrtc/sctp README): no copy
+      case Ppid.STRING: binary = false; payload = data; break;
+      case Ppid.BINARY: binary = true; payload = data; break;
       case Ppid.STRING_EMPTY: binary = false; payload = new Uint8Array(0); break;
       case Ppid.BINARY_EMPTY: binary = true; payload = new Uint8Array(0); break;
       default:

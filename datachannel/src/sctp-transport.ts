@@ -34,6 +34,7 @@ export interface SctpTransport {
 
 export type SctpTransportEvent =
   | { type: 'connected' }
+  /** `data` is the receiver's to keep (it may be a view into a larger buffer) */
   | { type: 'message'; streamId: number; ppid: number; data: Uint8Array }
   | { type: 'stream-reset'; streamIds: number[] }
   | { type: 'streams-reset-done'; streamIds: number[] }

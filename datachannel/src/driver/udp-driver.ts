@@ -72,6 +72,8 @@ interface BoundSocket {
   socket: Socket;
   /** the host addresses this socket stands for (one, or the announced ones of a wildcard bind) */
   locals: TransportAddress[];
+  /** the source of the last datagram, reused while it repeats (read-only to everyone) */
+  lastFrom: TransportAddress | undefined;
 }
 
 type LookupCallback = (err: Error | null, address: string, family: number) => void;
@@ -260,7 +262,7 @@ export class UdpDriver {
     const wildcard = address === '0.0.0.0' || address === '::';
     const ips = wildcard ? (announced ?? defaultHostAddresses()).filter((a) => familyOf(a) === family) : [address];
     const locals = ips.map((ip) => ({ family: familyOf(ip), address: ip, port: bound.port }));
-    const entry: BoundSocket = { socket, locals };
+    const entry: BoundSocket = { socket, locals, lastFrom: undefined };
     this.sockets.push(entry);
     for (const l of locals) this.socketByLocal.set(`${l.address}|${l.port}`, socket);
     socket.on('error', () => {
@@ -274,7 +276,10 @@ export class UdpDriver {
   private receive(entry: BoundSocket, msg: Buffer, rinfo: { address: string; family: string; port: number }): void {
     if (this.closed) return;
     this.counters.datagramsReceived++;
-    const from: TransportAddress = { family: rinfo.family === 'IPv6' ? 6 : 4, address: rinfo.address, port: rinfo.port };
+    let from = entry.lastFrom;
+    if (from === undefined || from.port !== rinfo.port || from.address !== rinfo.address) {
+      from = entry.lastFrom = { family: rinfo.family === 'IPv6' ? 6 : 4, address: rinfo.address, port: rinfo.port };
+    }
     const to = this.localFor(entry, from);
     const conn = this.router(msg, from, to, monotonicNow());
     if (conn === undefined) {
