@@ -83,6 +83,8 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
     try {
       await new Promise((r) => setTimeout(r, 500));
       const base = await ep.usage(true);
+      const hsProfile = process.env.BENCH_PROFILE_HANDSHAKES; // a file: CPU profile of the endpoint while peers connect
+      if (hsProfile) await ep.request({ profile: hsProfile });
       const t0 = performance.now();
       let next = 0;
       const failures: string[] = [];
@@ -94,6 +96,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
       }));
       const wallSec = (performance.now() - t0) / 1e3;
       const afterHandshakes = await ep.usage();
+      if (hsProfile) await ep.request({ profile: `${hsProfile}.${n}.cpuprofile`, stop: true });
       await new Promise((r) => setTimeout(r, 2_000)); // let the last handshakes' garbage settle
       const mem = await ep.usage(true);
       if (process.env.BENCH_HEAP_SNAPSHOT) await ep.request({ snapshot: `${process.env.BENCH_HEAP_SNAPSHOT}.${n}.heapsnapshot` });
