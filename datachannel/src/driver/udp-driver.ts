@@ -1,10 +1,10 @@
 /**
  * The IO driver: the only code of the stack that owns sockets and a timer.
  *
- *   datagrams in → router (feeds one connection each) → once the event loop has read what the
- *   sockets hold (setImmediate: after the poll phase), each fed connection drains its transmits
- *   to the sockets → dispatches its events to user code → drains again → ONE timer is kept
- *   for the earliest deadline of all connections.
+ *   datagrams in → router (feeds one connection each) → the first of an event-loop turn is
+ *   drained at once; the rest are drained once the event loop has read what the sockets hold
+ *   (setImmediate: after the poll phase): transmits to the sockets → events to user code →
+ *   transmits again → ONE timer is kept for the earliest deadline of all connections.
  *
  * Feeding a whole batch before draining lets one SACK answer many DATA packets and one
  * transmit burst answer many SACKs, instead of a datagram out per datagram in.
@@ -286,8 +286,22 @@ export class UdpDriver {
       this.counters.datagramsDropped++;
       return;
     }
-    // drained after this turn's reads (see the header)
-    this.defer(conn);
+    if (this.backlogQueued) {
+      // more datagrams in this turn: drained after the turn's reads (see the header)
+      this.defer(conn);
+      return;
+    }
+    // the first datagram of a turn is served at once (a lone request-response pays no extra
+    // hop); the check phase of this turn then drains whatever else the reads fed
+    this.service(conn);
+    this.markTurn();
+  }
+
+  /** Open a turn: until setImmediate runs, received datagrams join the backlog. */
+  private markTurn(): void {
+    if (this.backlogQueued || this.closed) return;
+    this.backlogQueued = true;
+    setImmediate(this.flushBacklog);
   }
 
   /** Which host address a datagram reached: exact for per-address sockets; for a wildcard socket, loopback for loopback senders. */
