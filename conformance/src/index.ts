@@ -1,5 +1,5 @@
 /** @tsrtc/conformance: the scenario × peer interop matrix (run it with `npm run conformance`). */
-export type { ChannelSpec, ChannelView, PeerStats, RemoteCaps, RemotePeer, SessionView, WireMessage } from './peers/types.js';
+export type { CandidateInit, ChannelSpec, ChannelView, PeerStats, RemoteCaps, RemotePeer, SessionView, WireMessage } from './peers/types.js';
 export { createEchoDriver, SINK_PREFIX, type EchoDriver } from './peers/echo-driver.js';
 export { IMPLEMENTATION_NAMES, loadImplementation, implementationAvailable, type ImplementationName, type W3cImplementation } from './peers/implementations.js';
 export { DriverRemote, inProcessRemote } from './peers/in-process.js';
@@ -9,7 +9,8 @@ export { DEFAULT_PEERS, PEER_NAMES, startRemote, type PeerName } from './peers/r
 export { ScenarioContext, Inbox, Skip, type Connection, type Figures } from './harness.js';
 export type { Scenario } from './scenario.js';
 export { SCENARIOS } from './scenarios/index.js';
-export { runCell, runMatrix, type Cell, type CellStatus, type MatrixRun, type RunOptions } from './matrix.js';
+export { runCell, runRepeated, runColumn, runMatrix, describeCell, type Cell, type CellStatus, type ColumnSink, type MatrixRun, type PeerInfo, type RunOptions } from './matrix.js';
+export { runMatrixIsolated, type IsolatedOptions } from './isolate.js';
 export { KNOWN_FAULTS, knownFault, type KnownFault } from './known-faults.js';
 export { markdown, count, type Report } from './report.js';
 export { parseArgs, type CliOptions } from './cli.js';
