@@ -1,11 +1,13 @@
 /**
- * npm run bench [-- --quick] [-- --only sdp,stun] [-- --no-micro] [-- --no-e2e] [e2e flags]
+ * npm run bench [-- --quick] [-- --only sdp,stun] [-- --no-micro] [-- --no-e2e] [-- --out dir] [e2e flags]
  * Runs the micro suites (one file per layer in ./micro) side by side with the anchors on the
  * same inputs, prints one table and writes bench/results/micro.json; then the end-to-end bench
  * (./e2e/main.ts, same flags: --quick, --subjects, --sections, --scale), which writes
  * bench/results/e2e.md, e2e.json and e2e-*.svg.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { formatMicro, runMicro } from './micro/run.js';
 import type { MicroSuite } from './micro/types.js';
 
@@ -34,7 +36,8 @@ async function micro(): Promise<void> {
   const results = await runMicro(suites, { quick });
   const table = formatMicro(results);
   console.log(table);
-  const dir = new URL('../results/', import.meta.url);
+  const outIdx = argv.indexOf('--out'); // another results directory (default bench/results)
+  const dir = outIdx >= 0 ? pathToFileURL(`${resolve(argv[outIdx + 1])}/`) : new URL('../results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const out = new URL('micro.json', dir);
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results }, null, 2) + '\n');

@@ -2,7 +2,7 @@
  * End-to-end bench: tsrtc and the anchors (werift, node-datachannel, @roamhq/wrtc) in the same
  * run, interleaved round by round (every round runs each subject once, so load drifts hit all).
  *   npm run bench:e2e -- [--quick] [--subjects tsrtc,node-datachannel,wrtc,werift]
- *                       [--sections loopback,path,scale,floors] [--scale 100,1000,10000]
+ *                       [--sections loopback,path,scale,floors] [--scale 100,1000,10000] [--out dir]
  * Writes bench/results/e2e.md, e2e.json and one e2e-<metric>.svg per metric.
  *
  * Sections:
@@ -16,6 +16,8 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cryptoFloor, type FloorRow } from '../floor/crypto-floor.js';
 import { udpFloor } from '../floor/udp-floor.js';
 import { wakeupFloor } from '../floor/wakeup-floor.js';
@@ -44,7 +46,7 @@ const names = subjects.map((s) => s.name);
 
 // --quick (everyday use, about 1.5 min for four subjects on an idle machine) vs the full run (about 20 min).
 const P = quick
-  ? { rounds: 2, setupPerRound: 2, pathRounds: 1, lossSetupPerRound: 3, bytes: 4 << 20, maxMs: 1_000, pings: 100, unorderedMs: 500, pathMs: 2_000, scale: [100], idleMs: 3_000 }
+  ? { rounds: 2, setupPerRound: 2, pathRounds: 1, lossSetupPerRound: 3, bytes: 4 << 20, maxMs: 800, pings: 100, unorderedMs: 500, pathMs: 2_000, scale: [100], idleMs: 3_000 }
   : { rounds: 5, setupPerRound: 10, pathRounds: 2, lossSetupPerRound: 10, bytes: 32 << 20, maxMs: 4_000, pings: 500, unorderedMs: 2_000, pathMs: 6_000, scale: [100, 1_000, 10_000], idleMs: 10_000 };
 const scaleArg = arg('--scale');
 if (scaleArg) P.scale = scaleArg.split(',').map(Number);
@@ -252,7 +254,8 @@ md += '## Targets\n\n| target | verdict | measured |\n| --- | --- | --- |\n';
 for (const t of targets) md += `| ${t.what} | ${t.met === undefined ? 'n/a' : t.met ? 'met' : 'MISSED'} | ${t.detail} |\n`;
 if (errors.length) md += `\n## Errors\n\n${errors.map((e) => `- ${e}`).join('\n')}\n`;
 
-const dir = new URL('../../results/', import.meta.url);
+const out = arg('--out'); // another results directory (default bench/results)
+const dir = out ? pathToFileURL(`${resolve(out)}/`) : new URL('../../results/', import.meta.url);
 ensureDir(dir);
 writeFileSync(new URL('e2e.md', dir), md);
 writeFileSync(new URL('e2e.json', dir), JSON.stringify({ conditions, metrics: toJson(samples), scale: scaleResults, floors, udpFloor: udp, wakeupFloors: wakeups, relayCpuPct: relayLoad, targets, errors }, null, 2) + '\n');

@@ -157,8 +157,8 @@ export async function throughput(subject: Subject, pair: Pair, size: number, tot
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuSec = (cpu.user + cpu.system) / 1e6;
-  // Let what is still queued drain (≤ 1 s) so it does not count in the next measurement.
-  for (let i = 0; i < 20 && ca.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  // Let what is still queued drain (≤ 1 s, ≤ maxMs / 4) so it does not count in the next measurement.
+  for (let i = 0; i < Math.min(20, maxMs / 200) && ca.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 50));
   return { mbps: received / 1e6 / (ms / 1e3), cpuSecPerGB: received ? cpuSec / (received / 1e9) : Infinity, bytes: received };
 }
