@@ -39,10 +39,14 @@ t.test('RTO estimator follows RFC 6298 and its clamps', async (t) => {
 t.test('congestion control: slow start, congestion avoidance, fast recovery, T3 (RFC 9260 §7.2)', async (t) => {
   const cc = new CongestionControl(1200, 10, 30_000);
   t.equal(cc.cwnd, 12_000);
-  cc.onAck(5000, true, true);
-  t.equal(cc.cwnd, 14_400, 'slow start: + min(acked, 2 MTU)');
+  cc.onAck(2000, true, true);
+  t.equal(cc.cwnd, 14_000, 'slow start: + acked bytes');
+  cc.onAck(2400, true, true);
+  t.equal(cc.cwnd, 16_400, 'a SACK for two packets: + 2 MTU (L)');
+  cc.onAck(12_000, true, true);
+  t.equal(cc.cwnd, 28_400, 'a SACK covering ten packets counts as the five SACKs it stands in for');
   cc.onAck(5000, false, true);
-  t.equal(cc.cwnd, 14_400, 'no growth when the window was not used');
+  t.equal(cc.cwnd, 28_400, 'no growth when the window was not used');
   while (cc.cwnd <= cc.ssthresh) cc.onAck(2400, true, true);
   const w = cc.cwnd;
   cc.onAck(w, true, true);
@@ -59,6 +63,39 @@ t.test('congestion control: slow start, congestion avoidance, fast recovery, T3 
   cc.onRetransmitTimeout();
   t.equal(cc.cwnd, 1200, 'T3: one MTU');
   t.equal(cc.ssthresh, Math.max(Math.floor(inRecovery / 2), 4800));
+});
+
+t.test('HyStart++ (RFC 9406): a delay increase turns slow start conservative, then ends it; a lower sample resumes it', async (t) => {
+  const cc = new CongestionControl(1200, 10, 1e9);
+  cc.onRttSample(10);
+  cc.onRttSample(13);
+  t.equal(cc.cssBaselineRtt, undefined, 'within minRtt + 4 ms: slow start goes on');
+  cc.onRttSample(14.5);
+  t.equal(cc.cssBaselineRtt, undefined, 'one high sample is not enough');
+  cc.onRttSample(15);
+  t.equal(cc.cssBaselineRtt, 15, 'two consecutive samples ≥ minRtt + 4 ms: Conservative Slow Start');
+  cc.onAck(2400, true, true);
+  t.equal(cc.cwnd, 12_600, 'CSS grows a quarter as fast');
+  cc.onRttSample(12);
+  t.equal(cc.cssBaselineRtt, undefined, 'a sample below the baseline: the exit was spurious');
+  cc.onAck(2400, true, true);
+  t.equal(cc.cwnd, 15_000, 'full slow start again');
+  cc.onRttSample(20);
+  cc.onRttSample(20);
+  t.equal(cc.cssBaselineRtt, 20);
+  for (let i = 0; i < 5; i++) cc.onRttSample(21);
+  t.equal(cc.cssBaselineRtt, undefined);
+  t.equal(cc.ssthresh, 15_000, 'after five rounds: congestion avoidance from here');
+  cc.onAck(2400, true, true);
+  t.equal(cc.cwnd, 17_400, 'cwnd = ssthresh is still slow start (RFC 9260 §7.2.1: "less than or equal")');
+  cc.onAck(2400, true, true);
+  t.equal(cc.cwnd, 17_400, 'congestion avoidance: no growth before a whole window is acked');
+  const lossy = new CongestionControl(1200, 10, 1e9);
+  lossy.onRttSample(10);
+  lossy.onRttSample(20);
+  lossy.onRttSample(20);
+  lossy.onFastRetransmit(100);
+  t.equal(lossy.cssBaselineRtt, undefined, 'a loss ends CSS');
 });
 
 t.test('retransmission queue: SACK with gaps, three miss indications, fast retransmit once, Karn', async (t) => {

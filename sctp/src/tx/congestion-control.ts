@@ -2,6 +2,10 @@
  * Congestion control of RFC 9260 §7.2: slow start, congestion avoidance with
  * partial_bytes_acked, fast recovery, and the reactions to T3-rtx expiry. Sizes in bytes.
  */
+/** RFC 9406 §4.3: Conservative Slow Start lasts this many rounds and grows this much slower */
+const CSS_ROUNDS = 5;
+const CSS_GROWTH_DIVISOR = 4;
+
 export class CongestionControl {
   cwnd: number;
   ssthresh: number;
@@ -12,6 +16,9 @@ export class CongestionControl {
   minRtt = Infinity;
   /** consecutive samples showing a standing queue during slow start */
   private delayedRounds = 0;
+  /** in HyStart++ Conservative Slow Start: the sample that started it (ms), else undefined */
+  cssBaselineRtt: number | undefined;
+  private cssRounds = 0;
 
   constructor(
     readonly mtu: number,
@@ -35,7 +42,13 @@ export class CongestionControl {
   onAck(bytesAcked: number, fullyUtilized: boolean, cumulativeAdvanced: boolean): void {
     if (!cumulativeAdvanced || this.inFastRecovery) return;
     if (this.cwnd <= this.ssthresh) {
-      if (fullyUtilized) this.cwnd += Math.min(bytesAcked, this.slowStartLimitMtus * this.mtu);
+      if (!fullyUtilized) return;
+      // L bounds the growth per SACK for a peer that acknowledges every second packet; a SACK
+      // that covers a batch the peer coalesced counts as the SACKs it stands in for (the burst
+      // that growth allows is bounded by Max.Burst, not by L)
+      const sacks = Math.max(1, Math.ceil(bytesAcked / (2 * this.mtu)));
+      const growth = Math.min(bytesAcked, sacks * this.slowStartLimitMtus * this.mtu);
+      this.cwnd += this.cssBaselineRtt === undefined ? growth : Math.floor(growth / CSS_GROWTH_DIVISOR);
       return;
     }
     this.partialBytesAcked += bytesAcked;
@@ -46,21 +59,34 @@ export class CongestionControl {
   }
 
   /**
-   * A round-trip sample (one per round trip, RFC 9260 §6.3.1 C4). The delay-increase exit of
-   * HyStart++ (RFC 9406 §4.2, without its Conservative Slow Start): once samples grow by
-   * clamp(minRtt/8, 4 ms, 16 ms) over the smallest one, a queue is building in front of the
-   * receiver, so slow start ends here instead of at the first loss. Over loopback the "queue" is
-   * the receiver's socket buffer and the first loss is a whole overflowed burst. Two consecutive
-   * samples are required: one sample per round trip is noisier than the RFC's eight.
+   * A round-trip sample (one per round trip, RFC 9260 §6.3.1 C4), for HyStart++ (RFC 9406):
+   * once samples grow by clamp(minRtt/8, 4 ms, 16 ms) over the smallest one, a queue is building
+   * in front of the receiver. Slow start then turns into Conservative Slow Start (growth / 4)
+   * for CSS_ROUNDS samples and ends there (ssthresh = cwnd) instead of at the first loss, unless
+   * a sample falls below the one that started it (a spurious exit: slow start resumes, §4.3).
+   * Over loopback the "queue" is the receiver's socket buffer and the first loss is a whole
+   * overflowed burst. Two consecutive high samples are required: one sample per round trip is
+   * noisier than the RFC's eight.
    */
   onRttSample(rtt: number): void {
     if (!(rtt >= 0)) return;
     if (rtt < this.minRtt) this.minRtt = rtt;
-    if (this.cwnd >= this.ssthresh) return void (this.delayedRounds = 0);
+    if (this.cwnd > this.ssthresh) return;
+    if (this.cssBaselineRtt !== undefined) {
+      if (rtt < this.cssBaselineRtt) {
+        this.cssBaselineRtt = undefined;
+        this.delayedRounds = 0;
+      } else if (++this.cssRounds >= CSS_ROUNDS) {
+        this.ssthresh = this.cwnd;
+        this.cssBaselineRtt = undefined;
+      }
+      return;
+    }
     const threshold = Math.min(16, Math.max(4, this.minRtt / 8));
     if (rtt < this.minRtt + threshold) return void (this.delayedRounds = 0);
     if (++this.delayedRounds >= 2) {
-      this.ssthresh = this.cwnd;
+      this.cssBaselineRtt = rtt;
+      this.cssRounds = 0;
       this.delayedRounds = 0;
     }
   }
@@ -74,6 +100,7 @@ export class CongestionControl {
   onFastRetransmit(highestOutstandingTsn: number): void {
     if (this.inFastRecovery) return;
     this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 4 * this.mtu);
+    this.cssBaselineRtt = undefined;
     this.cwnd = this.ssthresh;
     this.partialBytesAcked = 0;
     this.fastRecoveryExitPoint = highestOutstandingTsn;
@@ -82,6 +109,7 @@ export class CongestionControl {
   /** T3-rtx expiry (§7.2.3): back to one MTU. */
   onRetransmitTimeout(): void {
     this.ssthresh = Math.max(Math.floor(this.cwnd / 2), 4 * this.mtu);
+    this.cssBaselineRtt = undefined;
     this.cwnd = this.mtu;
     this.partialBytesAcked = 0;
     this.fastRecoveryExitPoint = undefined;
