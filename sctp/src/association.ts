@@ -370,7 +370,10 @@ export class SctpAssociation {
       return this.sent(w.finish(true));
     }
     if (!this.hasTcb) return undefined;
-    return this.compose();
+    const p = this.compose();
+    // drained: unused Max.Burst credit does not carry over to a later opportunity
+    if (p === undefined) this.burstLeft = 0;
+    return p;
   }
 
   private sent(p: Uint8Array): Uint8Array {
@@ -534,8 +537,8 @@ export class SctpAssociation {
     if (!(this.settings.zeroChecksum && r.checksum === 0) && sctpChecksum(bytes) !== r.checksum) return void st.droppedBadChecksum++;
     if (r.dstPort !== this.settings.localPort || r.srcPort !== this.settings.remotePort) return void st.droppedOutOfState++;
     const first = r.type(0);
-    // each packet in is a transmission opportunity; a caller that feeds several before polling
-    // gets their sum, up to MAX_BURST_CREDIT opportunities
+    // each packet in is a transmission opportunity; a caller that feeds several before draining
+    // pollTransmit() gets their sum, up to MAX_BURST_CREDIT opportunities
     this.burstLeft = Math.min(this.burstLeft + this.settings.maxBurst, MAX_BURST_CREDIT * this.settings.maxBurst);
     if (this.terminated) {
       // §8.4 rule 5: a SHUTDOWN-ACK after we closed (our SHUTDOWN-COMPLETE was lost)

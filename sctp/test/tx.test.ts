@@ -3,6 +3,7 @@ import { RtoEstimator } from '../src/tx/rto.js';
 import { CongestionControl } from '../src/tx/congestion-control.js';
 import { RetransmissionQueue } from '../src/tx/retransmission-queue.js';
 import { SendQueue, type OutMessage } from '../src/tx/send-queue.js';
+import { SimNetwork } from './sim.js';
 
 const msg = (streamId: number, size: number, extra: Partial<OutMessage> = {}): OutMessage => ({
   streamId,
@@ -200,4 +201,35 @@ t.test('abandoning a partially sent message gives its unsent end a TSN, so FORWA
   t.equal(sq.totalBuffered, 0, 'the rest left the buffer');
   t.equal(sq.next(1200, 0), undefined);
   t.equal(sq.discardRest(msg(7, 10)), false, 'a message never started needs no placeholder');
+});
+
+t.test('Max.Burst (RFC 9260 §6.1 D): new DATA per transmission opportunity, beyond what a SACK took out of flight', async (t) => {
+  const dataChunks = (p: Uint8Array) => {
+    let n = 0;
+    for (let o = 12; o + 4 <= p.length; o += (((p[o + 2] << 8) | p[o + 3]) + 3) & ~3) if (p[o] === 0) n++;
+    return n;
+  };
+  for (const maxBurst of [4, 8, 100]) {
+    const net = new SimNetwork(3, { maxBurst }, {}, [{ delay: 10 }, { delay: 10 }]);
+    t.ok(net.connect());
+    const [a, b] = net.peers;
+    for (let i = 0; i < 4; i++) a.send(1, 53, new Uint8Array(50_000), {}, net.now);
+    const burst: Uint8Array[] = [];
+    for (let p = a.pollTransmit(); p; p = a.pollTransmit()) burst.push(p.slice());
+    // the initial window is 10 MTUs: Max.Burst binds below that, the window above
+    if (maxBurst < 10) t.equal(burst.length, maxBurst, `maxBurst ${maxBurst}: ${burst.length} packets on an idle send`);
+    else t.ok(burst.length > 8 && burst.length < 15, `maxBurst ${maxBurst}: the window binds (${burst.length} packets)`);
+    t.ok(burst.every((p) => dataChunks(p) >= 1));
+    for (const p of burst) b.handlePacket(p, net.now);
+    const sacks: Uint8Array[] = [];
+    for (let p = b.pollTransmit(); p; p = b.pollTransmit()) sacks.push(p.slice());
+    t.equal(sacks.length, 1, 'the receiver answers the batch with one SACK');
+    a.handlePacket(sacks[0], net.now);
+    let next = 0;
+    for (let p = a.pollTransmit(); p; p = a.pollTransmit()) next++;
+    // the SACK freed burst.length packets, slow start added up to as much, Max.Burst adds maxBurst
+    t.ok(next <= burst.length + maxBurst, `after the SACK: ${next} ≤ ${burst.length} acked + ${maxBurst}`);
+    t.ok(next >= Math.min(burst.length, maxBurst), 'and at least what left the flight');
+  }
+  t.throws(() => new SimNetwork(3, { maxBurst: 0 }, {}, [{}, {}]), /maxBurst/);
 });
