@@ -152,6 +152,13 @@ function dataState(s: SctpState): boolean {
 /** Max.Burst credit kept from packets fed before the next poll, in opportunities. */
 const MAX_BURST_CREDIT = 16;
 
+
+/**
+ * Gap-ack blocks of the SACK being processed, as offsets from its cumulative TSN ack. Filled and
+ * consumed within one synchronous onSack, so one buffer serves every association (32 KiB each
+ * was most of an idle peer's memory).
+ */
+const SACK_GAP_SCRATCH = new Int32Array(2 * 4096);
 export class SctpAssociation {
   readonly settings: ResolvedSctpSettings;
   private _state: SctpState = 'closed';
@@ -213,7 +220,6 @@ export class SctpAssociation {
   private readonly reader = new PacketReader();
   private readonly raw: RawPacket[] = [];
   private readonly control: Uint8Array[] = [];
-  private readonly sackGapScratch = new Int32Array(2 * 4096);
 
   // ---- timers (absolute deadlines on the caller's clock) ----
   private t1: number | undefined;
@@ -758,7 +764,7 @@ export class SctpAssociation {
     if (cum < q.cumulativeTsnAck) return; // an old SACK, out of order (§6.2.1 D i)
     if (cum >= q.nextTsn) return void this.st.droppedMalformed++; // acks a TSN never sent
     const aRwnd = u32(b, o + 4);
-    const gaps = this.sackGapScratch;
+    const gaps = SACK_GAP_SCRATCH;
     let n = 0;
     const maxOffset = q.nextTsn - 1 - cum;
     let prevEnd = 0;
@@ -1212,7 +1218,7 @@ export class SctpAssociation {
     if (!this.hasTcb) return void this.st.droppedOutOfState++;
     const q = this.rtxq;
     const cum = unwrap32(cumTsnAck, q.cumulativeTsnAck);
-    if (cum > q.cumulativeTsnAck && cum < q.nextTsn) q.handleSack(cum, this.sackGapScratch, 0);
+    if (cum > q.cumulativeTsnAck && cum < q.nextTsn) q.handleSack(cum, SACK_GAP_SCRATCH, 0);
     if (q.outstandingCount === 0) this.t3 = undefined;
     if (this._state === 'established' || this._state === 'shutdown-pending') {
       this._state = 'shutdown-received';
