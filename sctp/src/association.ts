@@ -152,13 +152,13 @@ function dataState(s: SctpState): boolean {
 /** Max.Burst credit kept from packets fed before the next poll, in opportunities. */
 const MAX_BURST_CREDIT = 16;
 
-
 /**
  * Gap-ack blocks of the SACK being processed, as offsets from its cumulative TSN ack. Filled and
  * consumed within one synchronous onSack, so one buffer serves every association (32 KiB each
  * was most of an idle peer's memory).
  */
 const SACK_GAP_SCRATCH = new Int32Array(2 * 4096);
+
 export class SctpAssociation {
   readonly settings: ResolvedSctpSettings;
   private _state: SctpState = 'closed';
