@@ -474,8 +474,10 @@ export class SctpAssociation {
       firstTsn: -1,
       lastTsn: -1,
     };
-    // with nothing in flight no SACK will open a transmission opportunity: this send is one
-    if (this.rtxq.outstandingCount === 0 && this.burstLeft < this.settings.maxBurst) this.burstLeft = this.settings.maxBurst;
+    // a send is a transmission opportunity (RFC 9260 §6.1): without this, a message queued while
+    // earlier DATA awaits a (possibly delayed, up to 200 ms) SACK would wait for it, and a
+    // maxPacketLifeTime message could expire unsent
+    if (this.burstLeft < this.settings.maxBurst) this.burstLeft = this.settings.maxBurst;
     this.sendQueue.enqueue(m);
     this.st.messagesSent++;
   }
