@@ -4,18 +4,8 @@
  * real association or by anything with the same shape.
  */
 
-/** RFC 8831 §8 Payload Protocol Identifiers. */
-export const Ppid = {
-  DCEP: 50,
-  STRING: 51,
-  /** deprecated partial string (RFC 8831 §8): dropped */
-  STRING_PARTIAL: 52,
-  BINARY: 53,
-  /** deprecated partial binary (RFC 8831 §8): dropped */
-  BINARY_PARTIAL: 54,
-  STRING_EMPTY: 56,
-  BINARY_EMPTY: 57,
-} as const;
+/** RFC 8831 §8 Payload Protocol Identifiers: the SCTP layer owns them. */
+export { Ppid } from '@tsrtc/sctp';
 
 export interface SctpSendOptions {
   unordered?: boolean;
