@@ -30,6 +30,9 @@ if (!unitOnly) {
   console.log('== sans-IO guard');
   step((await run(process.execPath, ['scripts/check-sans-io.mjs'])).code === 0, 'sans-IO guard');
 }
+// tap compiles its plugin set (package.json "tap".plugin drops @tapjs/typescript: tsx loads the
+// sources) on first use; build it first, or a fresh clone's first run loads ts-node beside tsx.
+await run(process.execPath, [bin('tap'), 'build']);
 console.log(`== unit and property tests (tap), node ${process.version}`);
 const tap = await run(process.execPath, [bin('tap'), ...tapArgs], { parse: true });
 const m = /#\s*\{\s*total:\s*(\d+),\s*pass:\s*(\d+)(?:,\s*fail:\s*(\d+))?/.exec(tap.tail);
