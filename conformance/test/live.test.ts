@@ -11,19 +11,29 @@ import { makeOffer, waitOpen, until } from '../src/w3c.js';
 
 const scenario = (id: string) => SCENARIOS.find((s) => s.id === id)!;
 
+/**
+ * One cell; run again once when libdatachannel (the anchor under test here, not tsrtc) hits its own
+ * race "Got a remote candidate without ICE transport" (seen in 2 of about 8 full runs).
+ */
+async function cellOf(impl: Awaited<ReturnType<typeof loadImplementation>>, remote: ReturnType<typeof inProcessRemote>, id: string) {
+  const cell = await runCell(impl, remote, scenario(id), true);
+  if (cell.status === 'pass' || !/without ICE transport/.test(cell.reason ?? '')) return cell;
+  return runCell(impl, remote, scenario(id), true);
+}
+
 t.test('ndc subject × ndc remote: cells', async (t) => {
   const ndc = await loadImplementation('ndc');
   const remote = inProcessRemote(ndc);
   t.teardown(() => remote.dispose());
   for (const id of ['offer-subject', 'pre-negotiated', 'binary-sizes', 'ordered-1000', 'close-channel-subject']) {
-    const cell = await runCell(ndc, remote, scenario(id), true);
+    const cell = await cellOf(ndc, remote, id);
     t.equal(cell.status, 'pass', `${id}: ${cell.reason ?? ''}`);
   }
-  const sizes = await runCell(ndc, remote, scenario('message-1mib'), true);
+  const sizes = await cellOf(ndc, remote, 'message-1mib');
   t.equal(sizes.status, 'skip', 'libdatachannel advertises 256 KiB: no 1 MiB');
   t.match(sizes.reason, /max-message-size 262144/);
   // the polyfill drops incoming channels' parameters: the remote (ndc) is at fault ...
-  const params = await runCell(ndc, remote, scenario('pr-params-subject-created'), true);
+  const params = await cellOf(ndc, remote, 'pr-params-subject-created');
   t.equal(params.status, 'fail', 'same name as the subject: its own fault counts as a failure');
   t.match(params.reason, /remote sees ordered=true on "unordered"/);
 });
