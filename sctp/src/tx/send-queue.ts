@@ -149,34 +149,12 @@ export class SendQueue {
     if (this.interleave) return this.nextInterleaved(maxPayload, now);
     let m = this.current;
     while (!m) {
-      if (this.ringHead >= this.ring.length) {
-        if (this.ringHead !== 0) {
-          this.ring.length = 0;
-          this.ringHead = 0;
-        }
-        return undefined;
-      }
-      if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
-        this.ring.splice(0, this.ringHead);
-        this.ringHead = 0;
-      }
-      const s = this.streams[this.ring[this.ringHead++]]!;
-      s.scheduled = false;
+      const s = this.popScheduled();
+      if (s === undefined) return undefined;
       if (s.paused || s.head >= s.queue.length) continue;
-      const cand = s.queue[s.head];
-      s.queue[s.head++] = undefined as unknown as OutMessage;
-      s.dequeued++;
-      if (s.head > 64 && s.head * 2 > s.queue.length) {
-        s.queue.splice(0, s.head);
-        s.head = 0;
-      }
-      if (s.resetMarks.length) this.updatePause(s);
+      const cand = this.take(s, now);
       this.schedule(s); // back of the ring for its next message
-      if (cand.expiresAt !== undefined && cand.expiresAt <= now) {
-        cand.abandoned = true;
-        this.consumed(s, cand.data.length);
-        continue;
-      }
+      if (cand === undefined) continue;
       cand.ssn = s.nextSsn;
       if (!cand.unordered) s.nextSsn = (s.nextSsn + 1) & 0xffff;
       m = cand;
@@ -189,6 +167,24 @@ export class SendQueue {
     this.consumed(this.streams[m.streamId]!, len);
     this.current = m.offset === m.data.length ? undefined : m;
     return m;
+  }
+
+  /** Pops the stream at the head of the round-robin ring (undefined when it is empty). */
+  private popScheduled(): OutStream | undefined {
+    if (this.ringHead >= this.ring.length) {
+      if (this.ringHead !== 0) {
+        this.ring.length = 0;
+        this.ringHead = 0;
+      }
+      return undefined;
+    }
+    if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
+      this.ring.splice(0, this.ringHead);
+      this.ringHead = 0;
+    }
+    const s = this.streams[this.ring[this.ringHead++]]!;
+    s.scheduled = false;
+    return s;
   }
 
   /** Takes the next message of stream `s` (undefined if none or expired), as next() does. */
@@ -212,19 +208,8 @@ export class SendQueue {
   /** next() with I-DATA: one fragment from the next stream in the ring. */
   private nextInterleaved(maxPayload: number, now: number): OutMessage | undefined {
     for (;;) {
-      if (this.ringHead >= this.ring.length) {
-        if (this.ringHead !== 0) {
-          this.ring.length = 0;
-          this.ringHead = 0;
-        }
-        return undefined;
-      }
-      if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
-        this.ring.splice(0, this.ringHead);
-        this.ringHead = 0;
-      }
-      const s = this.streams[this.ring[this.ringHead++]]!;
-      s.scheduled = false;
+      const s = this.popScheduled();
+      if (s === undefined) return undefined;
       let m = s.current;
       if (!m) {
         if (s.paused || s.head >= s.queue.length) continue;
