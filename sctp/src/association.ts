@@ -12,8 +12,8 @@ import { Ppid } from './ppid.js';
 import { resolveSettings, type ResolvedSctpSettings, type SctpSettings } from './settings.js';
 import { unwrap32, wrap32 } from './serial.js';
 import { signCookie, verifyCookie, type CookieContents } from './cookie.js';
-import { u16, u32, put32 } from './packet/bytes.js';
-import { CauseCode, ChunkType, COMMON_HEADER_SIZE, DATA_CHUNK_HEADER_SIZE, ReconfigResult, ZERO_CHECKSUM_METHOD_DTLS } from './packet/constants.js';
+import { u16, u32, put16, put32 } from './packet/bytes.js';
+import { CauseCode, ChunkType, COMMON_HEADER_SIZE, DATA_CHUNK_HEADER_SIZE, ParamType, ReconfigResult, ZERO_CHECKSUM_METHOD_DTLS } from './packet/constants.js';
 import { sctpChecksum } from './packet/crc32c.js';
 import { PacketReader } from './packet/packet.js';
 import { PacketWriter } from './packet/writer.js';
@@ -43,6 +43,7 @@ import { SendQueue, type OutMessage } from './tx/send-queue.js';
 import { RetransmissionQueue, type SentChunk } from './tx/retransmission-queue.js';
 import { CongestionControl } from './tx/congestion-control.js';
 import { RtoEstimator } from './tx/rto.js';
+import { Plpmtud, type PlpmtudState } from './pmtu/plpmtud.js';
 
 export type SctpState =
   | 'closed'
@@ -118,6 +119,13 @@ export interface SctpStats {
   zeroChecksum: boolean;
   /** I-DATA interleaving negotiated (RFC 8260) */
   interleaving: boolean;
+  /** PLPMTU in use (RFC 8899): the largest SCTP packet sent */
+  pmtu: number;
+  pmtuState: PlpmtudState;
+  pmtuProbesSent: number;
+  pmtuProbesAcked: number;
+  /** suspected black holes (T3-rtx expiry above the base size): fell back to `mtu` */
+  pmtuBlackHoles: number;
 }
 
 interface RawPacket {
@@ -148,6 +156,13 @@ function sendsData(s: SctpState): boolean {
 function dataState(s: SctpState): boolean {
   return s === 'established' || s === 'shutdown-pending' || s === 'shutdown-sent' || s === 'shutdown-received';
 }
+
+/** RFC 8899 §5.1.2 MAX_PROBES */
+const PMTU_MAX_PROBES = 3;
+/** Heartbeat Info of a PLPMTUD probe: send time (f64), nonce (4), probe size (u32) */
+const PROBE_INFO_SIZE = 16;
+/** HEARTBEAT chunk of a probe: chunk header, Heartbeat Info parameter header, the info */
+const PROBE_HEARTBEAT_SIZE = 8 + PROBE_INFO_SIZE;
 
 /** Max.Burst credit kept from packets fed before the next poll, in opportunities. */
 const MAX_BURST_CREDIT = 16;
@@ -229,11 +244,14 @@ export class SctpAssociation {
   private delayedSack: number | undefined;
   private heartbeatAt: number | undefined;
   private heartbeatOutstanding: Uint8Array | undefined;
+  /** PLPMTUD (RFC 8899 §6.2): the state machine and the Heartbeat Info of the probe in flight */
+  private readonly pl: Plpmtud;
+  private probeInfo: Uint8Array | undefined;
   private t2: number | undefined;
   private t2Count = 0;
   private reconfigTimer: number | undefined;
 
-  private readonly st: Omit<SctpStats, 'state' | 'cwnd' | 'ssthresh' | 'flightBytes' | 'peerRwnd' | 'rto' | 'srtt' | 'receiveBufferedBytes' | 'bufferedAmount' | 'zeroChecksum' | 'interleaving'> = {
+  private readonly st: Omit<SctpStats, 'state' | 'cwnd' | 'ssthresh' | 'flightBytes' | 'peerRwnd' | 'rto' | 'srtt' | 'receiveBufferedBytes' | 'bufferedAmount' | 'zeroChecksum' | 'interleaving' | `pmtu${string}`> = {
     packetsSent: 0,
     packetsReceived: 0,
     bytesSent: 0,
@@ -262,6 +280,7 @@ export class SctpAssociation {
     if (typeof settings?.random !== 'function') throw new SctpError('bad-settings', 'settings.random is required');
     const s = (this.settings = resolveSettings(settings));
     if (!(s.mtu >= 128 && s.mtu <= 65535)) throw new SctpError('bad-settings', `mtu ${s.mtu} out of range 128..65535`);
+    if (!(s.maxMtu <= 65535)) throw new SctpError('bad-settings', `maxMtu ${s.maxMtu} above 65535`);
     if (!(s.maxBurst >= 1)) throw new SctpError('bad-settings', 'maxBurst must be at least 1');
     if (!(s.maxMessageSize >= 1)) throw new SctpError('bad-settings', 'maxMessageSize must be positive');
     this.now = now;
@@ -270,6 +289,7 @@ export class SctpAssociation {
     this.writer = new PacketWriter(s.mtu);
     this.cc = new CongestionControl(s.mtu, s.initialCwndMtus, s.aRwnd);
     this.rto = new RtoEstimator(s.rtoInitial, s.rtoMin, s.rtoMax);
+    this.pl = new Plpmtud({ base: s.mtu, max: s.maxMtu, probeTimer: s.pmtuProbeTimer, maxProbes: PMTU_MAX_PROBES, raiseTimer: s.pmtuRaiseTimer });
     this.sackGaps = new Uint16Array(2 * Math.max(1, Math.floor((s.mtu - COMMON_HEADER_SIZE - 16) / 4)));
     const sink = { push: (m: DeliveredMessage) => this.deliver(m) };
     this.reassembly = new Reassembly(sink, s.maxReceiveBufferBytes, s.maxMessageSize);
@@ -282,6 +302,11 @@ export class SctpAssociation {
 
   get state(): SctpState {
     return this._state;
+  }
+
+  /** The PLPMTU (RFC 8899): the largest SCTP packet this association sends now. */
+  get pmtu(): number {
+    return this.pl.pmtu;
   }
 
   /** The peer's max-message-size (from its SDP); 0 = unlimited. */
@@ -330,6 +355,11 @@ export class SctpAssociation {
       interleaving: this.useIData,
       bufferedAmount: this.sendQueue.totalBuffered,
       zeroChecksum: this.sendZeroChecksum,
+      pmtu: this.pl.pmtu,
+      pmtuState: this.pl.state,
+      pmtuProbesSent: this.pl.probesSent,
+      pmtuProbesAcked: this.pl.probesAcked,
+      pmtuBlackHoles: this.pl.blackHoles,
     };
   }
 
@@ -362,6 +392,8 @@ export class SctpAssociation {
     if (this.heartbeatAt !== undefined && this.heartbeatAt < d) d = this.heartbeatAt;
     if (this.t2 !== undefined && this.t2 < d) d = this.t2;
     if (this.reconfigTimer !== undefined && this.reconfigTimer < d) d = this.reconfigTimer;
+    const p = this.hasTcb ? this.pl.deadline() : undefined;
+    if (p !== undefined && p < d) d = p;
     return d === Infinity ? undefined : d;
   }
 
@@ -376,6 +408,8 @@ export class SctpAssociation {
       return this.sent(w.finish(true));
     }
     if (!this.hasTcb) return undefined;
+    const probe = this.pl.pendingProbe();
+    if (probe !== undefined && dataState(this._state)) return this.sent(this.composeProbe(probe));
     const p = this.compose();
     // drained: unused Max.Burst credit does not carry over to a later opportunity
     if (p === undefined) this.burstLeft = 0;
@@ -531,6 +565,11 @@ export class SctpAssociation {
     if (this.heartbeatAt !== undefined && now >= this.heartbeatAt) this.onHeartbeatTimer();
     if (this.t2 !== undefined && now >= this.t2) this.onT2();
     if (this.reconfigTimer !== undefined && now >= this.reconfigTimer) this.onReconfigTimer();
+    const p = this.pl.deadline();
+    if (p !== undefined && now >= p && this.hasTcb) {
+      this.pl.handleTimeout(now);
+      this.applyPmtu();
+    }
   }
 
   /** A received SCTP packet. Never throws on bad input: it is dropped and counted. */
@@ -628,6 +667,8 @@ export class SctpAssociation {
         case ChunkType.HEARTBEAT_ACK:
           this.onHeartbeatAck(decodeHeartbeatInfo(r.value(i)));
           break;
+        case ChunkType.PAD:
+          break; // RFC 4820 §3: ignored (it pads a PLPMTUD probe)
         case ChunkType.ABORT:
           this.terminate({ type: 'aborted', reason: describeCauses(decodeCauses(r.value(i))) || 'peer aborted' });
           return;
@@ -785,7 +826,7 @@ export class SctpAssociation {
     // Max.Burst counts packets beyond the ack clock: what this SACK took out of flight may be
     // replaced too (the effect of RFC 4960 §6.1's flightsize + Max.Burst·MTU, cwnd untouched)
     if (out.bytesAcked > 0) {
-      const acked = Math.ceil(out.bytesAcked / this.settings.mtu);
+      const acked = Math.ceil(out.bytesAcked / this.pl.pmtu);
       this.burstLeft = Math.min(this.burstLeft + acked, acked + MAX_BURST_CREDIT * this.settings.maxBurst);
     }
     if (out.rttSentAt >= 0) {
@@ -1036,8 +1077,16 @@ export class SctpAssociation {
   }
 
   private onHeartbeatAck(info: Uint8Array): void {
+    const probe = this.probeInfo;
+    if (probe && sameBytes(info, probe)) {
+      // RFC 8899 §6.2.1.1: the HEARTBEAT-ACK confirms the probe's size
+      this.probeInfo = undefined;
+      this.pl.probeAcked(u32(probe, 12), this.now);
+      this.applyPmtu();
+      return;
+    }
     const mine = this.heartbeatOutstanding;
-    if (!mine || info.length !== mine.length || !mine.every((v, i) => v === info[i])) return;
+    if (!mine || !sameBytes(info, mine)) return;
     this.heartbeatOutstanding = undefined;
     this.errorCount = 0;
     this.rto.observe(this.now - new DataView(info.buffer, info.byteOffset, info.byteLength).getFloat64(0));
@@ -1062,6 +1111,9 @@ export class SctpAssociation {
     this.st.t3Expiries++;
     if (this.countError()) return;
     this.rto.backOff();
+    // RFC 8899 §4.3: lost full-size packets may be a black hole: base size, then search again
+    this.pl.blackHole(this.now);
+    this.applyPmtu();
     this.cc.onRetransmitTimeout();
     q.markAllForRetransmit();
     if (this.peerForwardTsn && q.advanceAckPoint()) this.forwardTsnPending = true;
@@ -1349,7 +1401,7 @@ export class SctpAssociation {
     const cc = this.cc;
     const iData = this.useIData;
     const header = iData ? I_DATA_CHUNK_HEADER_SIZE : DATA_CHUNK_HEADER_SIZE;
-    const maxFragment = this.settings.mtu - COMMON_HEADER_SIZE - header;
+    const maxFragment = this.pl.pmtu - COMMON_HEADER_SIZE - header;
     let wrote = false;
     // retransmissions first (§6.3.3 E3, §7.2.4)
     for (let c = q.peekRetransmit(); c; c = q.peekRetransmit()) {
@@ -1357,7 +1409,9 @@ export class SctpAssociation {
         this.abandon(c.msg);
         continue;
       }
-      if (header + ((c.payload.length + 3) & ~3) > w.room()) break;
+      const size = header + ((c.payload.length + 3) & ~3);
+      // a chunk cut for a larger PMTU than the current one goes alone (RFC 9260 §7.3: a TSN is never re-fragmented)
+      if (size > w.room() && !(w.empty() && w.stretch(size))) break;
       if (!this.fastRetransmitBurst && q.flightBytes >= cc.cwnd) break;
       q.retransmitted(c, this.now);
       if (iData) writeIData(w, c.flags, wrap32(c.tsn), c.msg.streamId, c.msg.mid!, c.flags & 2 ? c.msg.ppid : c.fsn, c.payload);
@@ -1393,9 +1447,47 @@ export class SctpAssociation {
         wrote = true;
       }
       if (w.pos !== before) this.burstLeft--;
+      // more data than one packet carries: worth discovering a larger PMTU (RFC 8899 §5.2 leaves DISABLED)
+      if (this.pl.state === 'disabled' && sq.hasData() && this.pl.enabled) this.pl.start(this.now);
       if (this.resetWaiting.size) this.maybeStartReset();
     }
     if (wrote && this.t3 === undefined) this.t3 = this.now + this.rto.rto;
+  }
+
+  /**
+   * A PLPMTUD probe (RFC 8899 §6.2.1.1): a HEARTBEAT chunk whose info names the probe, and a PAD
+   * chunk (RFC 4820) that brings the packet to `size` bytes. It is sent alone, outside the
+   * congestion window: its loss is not a congestion signal (RFC 8899 §4.4).
+   */
+  private composeProbe(size: number): Uint8Array {
+    const w = this.writer;
+    const info = new Uint8Array(PROBE_INFO_SIZE);
+    new DataView(info.buffer).setFloat64(0, this.now);
+    this.settings.random(info.subarray(8, 12));
+    put32(info, 12, size);
+    this.probeInfo = info;
+    this.pl.probeSent(this.now);
+    w.reserve(size);
+    w.begin(this.settings.localPort, this.settings.remotePort, this.peerTag);
+    w.stretch(size - COMMON_HEADER_SIZE);
+    let o = w.beginChunk(ChunkType.HEARTBEAT, 0, PROBE_HEARTBEAT_SIZE - 4);
+    put16(w.buf, o, ParamType.HEARTBEAT_INFO);
+    put16(w.buf, o + 2, 4 + PROBE_INFO_SIZE);
+    w.buf.set(info, o + 4);
+    w.endChunk(o + 4 + PROBE_INFO_SIZE);
+    const pad = size - COMMON_HEADER_SIZE - PROBE_HEARTBEAT_SIZE - 4;
+    o = w.beginChunk(ChunkType.PAD, 0, pad);
+    w.buf.fill(0, o, o + pad);
+    w.endChunk(o + pad);
+    return w.finish(!this.sendZeroChecksum);
+  }
+
+  /** The packet size and the congestion control's MTU follow the PLPMTU (RFC 9260 §7.2: cwnd in bytes). */
+  private applyPmtu(): void {
+    const m = this.pl.pmtu;
+    if (m === this.writer.limit) return;
+    this.writer.setLimit(m);
+    this.cc.mtu = m;
   }
 
   // =====================================================================================
@@ -1423,6 +1515,12 @@ export class SctpAssociation {
       if (t !== 0) return t;
     }
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function concatRaw(parts: Uint8Array[]): Uint8Array {

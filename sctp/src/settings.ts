@@ -6,8 +6,18 @@ export interface SctpSettings {
   remotePort?: number;
   /** fills `out` with random bytes (tags, initial TSNs, cookie key, heartbeat nonces) */
   random: (out: Uint8Array) => void;
-  /** largest SCTP packet (the DTLS/UDP payload); default 1200 */
+  /** largest SCTP packet (the DTLS/UDP payload) every path carries: BASE_PLPMTU of RFC 8899; default 1200 */
   mtu?: number;
+  /**
+   * largest SCTP packet to probe for (RFC 8899 MAX_PLPMTU, PLPMTUD with HEARTBEAT + PAD probes,
+   * RFC 8899 §6.2); default `mtu` (no probing). The data-channel driver derives it from the
+   * local interface MTU.
+   */
+  maxMtu?: number;
+  /** PLPMTUD PROBE_TIMER, ms (RFC 8899 §5.1.1: at least 1000); default 1000 */
+  pmtuProbeTimer?: number;
+  /** PLPMTUD PMTU_RAISE_TIMER, ms: search again for a larger size this long after a search; default 600000 */
+  pmtuRaiseTimer?: number;
   /** largest incoming message we accept (RFC 8841 max-message-size we announce); default 262144 */
   maxMessageSize?: number;
   /** largest message the peer accepts (its a=max-message-size); 0 = unlimited; default 65536 (RFC 8841 §6.1) */
@@ -53,6 +63,8 @@ export const DEFAULT_SCTP_SETTINGS = {
   localPort: 5000,
   remotePort: 5000,
   mtu: 1200,
+  pmtuProbeTimer: 1000,
+  pmtuRaiseTimer: 600_000,
   maxMessageSize: 262144,
   remoteMaxMessageSize: 65536,
   zeroChecksum: false,
@@ -80,6 +92,9 @@ export function resolveSettings(s: SctpSettings): ResolvedSctpSettings {
     remotePort: s.remotePort ?? d.remotePort,
     random: s.random,
     mtu: s.mtu ?? d.mtu,
+    maxMtu: s.maxMtu ?? s.mtu ?? d.mtu,
+    pmtuProbeTimer: Math.max(1000, s.pmtuProbeTimer ?? d.pmtuProbeTimer),
+    pmtuRaiseTimer: s.pmtuRaiseTimer ?? d.pmtuRaiseTimer,
     maxMessageSize,
     remoteMaxMessageSize: s.remoteMaxMessageSize ?? d.remoteMaxMessageSize,
     zeroChecksum: s.zeroChecksum ?? d.zeroChecksum,

@@ -1,4 +1,4 @@
-/** Chunk types (RFC 9260 §3.2, RFC 3758 §3.2, RFC 6525 §3.1, RFC 8260 §2.1). */
+/** Chunk types (RFC 9260 §3.2, RFC 3758 §3.2, RFC 6525 §3.1, RFC 8260 §2.1, RFC 4820). */
 export const ChunkType = {
   DATA: 0,
   INIT: 1,
@@ -15,6 +15,8 @@ export const ChunkType = {
   SHUTDOWN_COMPLETE: 14,
   I_DATA: 64,
   RE_CONFIG: 130,
+  /** RFC 4820: padding, ignored by the receiver (PLPMTUD probes, RFC 8899 §6.2.1.1) */
+  PAD: 132,
   FORWARD_TSN: 192,
   I_FORWARD_TSN: 194,
 } as const;

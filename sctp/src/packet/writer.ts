@@ -7,11 +7,42 @@ import { put16, put32 } from './bytes.js';
 import { sctpChecksum, writeChecksumField } from './crc32c.js';
 
 export class PacketWriter {
-  readonly buf: Uint8Array;
+  buf: Uint8Array;
   /** write position */
   pos = 0;
-  constructor(readonly capacity: number) {
-    this.buf = new Uint8Array(capacity);
+  /** end of the packet being built: `limit`, or more for one oversize chunk (see stretch) */
+  private end: number;
+  constructor(
+    /** largest packet begin() prepares for (the PLPMTU); setLimit() changes it */
+    public limit: number,
+  ) {
+    this.buf = new Uint8Array(limit);
+    this.end = limit;
+  }
+
+  /** Packets up to `limit` bytes from the next begin(); the buffer only grows. */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.reserve(limit);
+  }
+
+  /** Grows the buffer to at least `bytes` (keeping what was written). */
+  reserve(bytes: number): void {
+    if (bytes <= this.buf.length) return;
+    const b = new Uint8Array(bytes);
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+
+  /**
+   * Lets the packet being built hold `bytes` more than room(), within the buffer: a DATA chunk
+   * sized for a larger PMTU that must be retransmitted after the PMTU shrank (RFC 9260 §7.3).
+   * Returns false when the buffer cannot hold it.
+   */
+  stretch(bytes: number): boolean {
+    if (this.pos + bytes > this.buf.length) return false;
+    if (this.pos + bytes > this.end) this.end = this.pos + bytes;
+    return true;
   }
 
   begin(srcPort: number, dstPort: number, verificationTag: number): void {
@@ -21,11 +52,12 @@ export class PacketWriter {
     put32(b, 4, verificationTag);
     put32(b, 8, 0);
     this.pos = COMMON_HEADER_SIZE;
+    this.end = this.limit;
   }
 
   /** Bytes left for chunks. */
   room(): number {
-    return this.capacity - this.pos;
+    return this.end - this.pos;
   }
 
   /** True when no chunk has been written since begin(). */

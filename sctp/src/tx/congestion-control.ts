@@ -21,7 +21,8 @@ export class CongestionControl {
   private cssRounds = 0;
 
   constructor(
-    readonly mtu: number,
+    /** the PMTU in use (RFC 9260 §7.2: cwnd rules in MTUs); the association updates it (PLPMTUD) */
+    public mtu: number,
     initialCwndMtus: number,
     initialSsthresh: number,
     /** L of RFC 9260 §7.2.1: slow-start growth limit per SACK, in MTUs */
