@@ -35,6 +35,10 @@ export type RTCIceConnectionState = 'new' | 'checking' | 'connected' | 'complete
 export type RTCIceGatheringState = 'new' | 'gathering' | 'complete';
 
 export interface IceTransmit {
+  /**
+   * the datagram: a buffer the engines never write again once handed out (the driver passes it
+   * to the socket without a copy, and the socket may send it after later calls into the engines)
+   */
   data: Uint8Array;
   from: TransportAddress;
   to: TransportAddress;
@@ -122,6 +126,8 @@ export interface SctpAssociationSettingsPort {
   maxMessageSize: number;
   /** largest SCTP packet: the DTLS MTU less one record's overhead, so a packet is one full record */
   mtu?: number;
+  /** largest SCTP packet PLPMTUD probes for (RFC 8899, RFC 8261 §5): from the selected pair's local link */
+  maxMtu?: number;
   /** RFC 9653 zero checksum: SCTP always runs over DTLS here, whose MAC protects every packet */
   zeroChecksum?: boolean;
 }

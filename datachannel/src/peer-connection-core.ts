@@ -6,8 +6,9 @@
  *   facing an ICE-lite peer controls.
  * - DTLS role from a=setup (RFC 8842 §5.3): we offer `actpass`; answering an `actpass` offer
  *   we take `answerSetup` (default `active` = DTLS client, as Chrome does).
- * - The DTLS client starts its handshake when ICE connects; SCTP starts when DTLS connects
- *   (both ends send INIT, as browsers do).
+ * - The DTLS client starts its handshake when ICE connects (its first valid pair, RFC 8445
+ *   §12.1); datagrams that come earlier wait for that too. SCTP starts when DTLS connects (both
+ *   ends send INIT, as browsers do).
  * - Output: `pollTransmit()` pulls SCTP packets through DTLS into ICE one at a time, so each
  *   engine's output buffer is consumed before that engine is called again. The datagram returned
  *   is valid until the next call into this object.
@@ -143,6 +144,8 @@ export class PeerConnectionCore {
   private dtlsStarted = false;
   private dtlsCipherSuite: unknown;
   private selectedLocal: IceCandidateFields | undefined;
+  /** interface MTU per local IP address (from addLocalAddress) */
+  private readonly linkMtus = new Map<string, number>();
   private selectedRemote: IceCandidateFields | undefined;
   private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
 
@@ -346,9 +349,14 @@ export class PeerConnectionCore {
   // ---- driver inputs ----
 
   /** A bound socket (host candidate). Candidates appear once gathering starts (setLocalDescription). */
-  addLocalAddress(address: TransportAddress, now: number): void {
+  /**
+   * A bound local address. `linkMtu`: the MTU of its interface (the driver reads it), which
+   * bounds the SCTP packet size PLPMTUD probes for on a pair that uses this address.
+   */
+  addLocalAddress(address: TransportAddress, now: number, linkMtu?: number): void {
     this.now = now;
     this.localAddresses.push(address);
+    if (linkMtu !== undefined) this.linkMtus.set(address.address, linkMtu);
     if (this.gatheringStarted && this.ice !== undefined) {
       this.ice.addLocalAddress(address, now);
       this.pump(now);
@@ -616,7 +624,6 @@ export class PeerConnectionCore {
       remoteFingerprints: this.remote.fingerprints,
       random: this.settings.random,
     }, now);
-    for (const d of this.earlyDatagrams.splice(0)) this.dtls.handleDatagram(d, now);
     if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') this.startDtls(now);
   }
 
@@ -666,9 +673,10 @@ export class PeerConnectionCore {
   private handleIceEvent(e: NonNullable<ReturnType<IceAgentPort['pollEvent']>>, now: number): void {
     switch (e.type) {
       case 'data':
-        if (this.dtls !== undefined) {
+        if (this.dtls !== undefined && this.dtlsStarted) {
           this.dtls.handleDatagram(e.data, now);
         } else if (this.earlyDatagrams.length < this.settings.maxEarlyDatagrams) {
+          // no DTLS yet, or ICE has no pair to answer on: a flight sent now would be lost
           this.earlyDatagrams.push(copyBytes(e.data));
         }
         return;
@@ -702,12 +710,16 @@ export class PeerConnectionCore {
     }
   }
 
-  /** The DTLS client sends its ClientHello once ICE has a working pair. */
+  /**
+   * Once ICE has a pair to send on (a valid one: the peer's ClientHello may have come before),
+   * the DTLS client sends its ClientHello and the datagrams held so far are handed to DTLS.
+   */
   private startDtls(now: number): void {
     if (this.dtls === undefined || this.dtlsStarted) return;
     this.dtlsStarted = true;
     if (this.dtlsState === 'new') this.dtlsState = 'connecting';
     if (this.dtlsRole === 'client') this.dtls.start(now);
+    for (const d of this.earlyDatagrams.splice(0)) this.dtls.handleDatagram(d, now);
   }
 
   private handleDtlsEvent(e: NonNullable<ReturnType<DtlsEndpointPort['pollEvent']>>, now: number): void {
@@ -723,6 +735,8 @@ export class PeerConnectionCore {
           maxMessageSize: this.settings.maxMessageSize,
           // one SCTP packet fills one DTLS record of a full datagram (RFC 8261 §5)
           mtu: sctpMtu(this.dtls),
+          // PLPMTUD (RFC 8261 §5, RFC 8899 §6.2) searches up to what the local link carries
+          maxMtu: sctpMaxMtu(this.selectedLocal, this.linkMtus, this.dtls),
           // RFC 9653 zero checksum would save CRC32c (~5 % of CPU in the loopback bench), but
           // announcing it breaks pion/sctp < 1.8.7, which rejects an INIT with any parameter it
           // does not know (pion/sctp#298; /work/shared/peers/pion/build.sh): off by default, as in
@@ -811,6 +825,33 @@ export class PeerConnectionCore {
     for (let i = 0; i < length; i++) s += ICE_CHARS[bytes[i] & 63];
     return s;
   }
+}
+
+/** DTLS plaintext limit (RFC 6347 §4.1 / RFC 5246 §6.2.1: 2^14): one SCTP packet is one record. */
+const MAX_RECORD_PLAINTEXT = 16384;
+/** interface MTU assumed when the driver could not read it, and beyond a TURN server */
+const DEFAULT_LINK_MTU = 1500;
+/**
+ * TURN framing on a relayed pair: a Send indication (RFC 8656 §11: 20-byte header,
+ * XOR-PEER-ADDRESS of 12 or 24 bytes, DATA header of 4, up to 3 padding) until a channel is bound,
+ * then ChannelData (4 bytes, RFC 8656 §12.4); the larger one.
+ */
+const TURN_OVERHEAD = 20 + 24 + 4 + 3;
+
+/**
+ * Largest SCTP packet PLPMTUD probes for: the selected local address's interface MTU less the
+ * IP and UDP headers (28 for IPv4, 48 for IPv6), TURN framing on a relayed pair and one DTLS
+ * record's overhead; at most one record. Never a datagram the local IP layer would fragment
+ * (Node cannot set DF). Whatever lies beyond the first link is left to the probes.
+ */
+function sctpMaxMtu(local: IceCandidateFields | undefined, linkMtus: ReadonlyMap<string, number>, dtls: DtlsEndpointPort | undefined): number | undefined {
+  const overhead = dtls?.recordOverhead;
+  if (local === undefined || overhead === undefined) return undefined;
+  const relayed = local.type === 'relay';
+  let link = (relayed ? undefined : linkMtus.get(local.address)) ?? (local.relatedAddress !== undefined ? linkMtus.get(local.relatedAddress) : undefined) ?? DEFAULT_LINK_MTU;
+  if (relayed) link = Math.min(link, DEFAULT_LINK_MTU) - TURN_OVERHEAD;
+  const ipUdp = local.address.includes(':') ? 48 : 28;
+  return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead);
 }
 
 /** Largest SCTP packet that fits one DTLS record in one datagram of the DTLS MTU (default 1200 − 37). */

@@ -124,8 +124,9 @@ t.test('ICE restart (RFC 8445 §9): new credentials both sides, data keeps flowi
 
 t.test('bulk data: each SCTP packet fills one DTLS record of a 1200-byte datagram (MTU − record overhead)', (t) => {
   const sim = new Sim();
-  const a = sim.add('10.0.0.1', 1000, {}, 21);
-  const b = sim.add('10.0.0.2', 2000, {}, 22);
+  // an interface of 1228 bytes leaves PLPMTUD nothing above the base size (1228 − 28 − 37 = 1163)
+  const a = sim.add('10.0.0.1', 1000, {}, 21, 1228);
+  const b = sim.add('10.0.0.2', 2000, {}, 22, 1228);
   const ch = a.core.createDataChannel({ label: 'bulk' }, sim.now);
   negotiate(sim, a, b);
   t.ok(sim.run(() => ofType(b, 'open').length === 1));

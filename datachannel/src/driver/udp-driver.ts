@@ -321,8 +321,10 @@ export class UdpDriver {
       if (t === undefined) break;
       const socket = only ?? this.socketByLocal.get(`${t.from.address}|${t.from.port}`) ?? this.sockets[0]?.socket;
       if (socket === undefined || this.closed) return budget;
-      // engines may reuse their output buffer: hand the socket its own copy
-      socket.send(Buffer.from(t.data), t.to.port, t.to.address);
+      // no copy: every datagram the engines hand out is a buffer of its own that they never
+      // write again (DTLS seals each record into a new buffer, STUN/TURN messages are finished
+      // copies; IceTransmit in engines.ts), so it may stay queued in libuv after send() returns
+      socket.send(t.data, t.to.port, t.to.address);
       this.counters.datagramsSent++;
       budget--;
     }

@@ -21,6 +21,7 @@ import type { DataChannelOptions } from '../data-channel-manager.js';
 import { defaultEngines, type EngineSettings } from '../default-engines.js';
 import { secureRandom } from '../driver/clock.js';
 import { UdpDriver } from '../driver/udp-driver.js';
+import { interfaceMtu } from '../driver/interface-mtu.js';
 import type { TransportAddress } from '../engines.js';
 import { DataChannelError } from '../errors.js';
 import { PeerConnectionCore, type RTCPeerConnectionState } from '../peer-connection-core.js';
@@ -398,7 +399,7 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
       maxMessageSize: o.maxMessageSize,
       dataChannels: { maxChannels: o.maxChannelsPerPeer },
     }, this.#driver.now());
-    for (const a of this.#driver.localAddresses) core.addLocalAddress(a, this.#driver.now());
+    for (const a of this.#driver.localAddresses) core.addLocalAddress(a, this.#driver.now(), interfaceMtu(a.address));
     const session = new PeerSession(core);
     session.driver = this.#driver;
     const peer = new RtcPeer(peerId, session, this);

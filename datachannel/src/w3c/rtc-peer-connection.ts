@@ -11,6 +11,7 @@ import { defaultEngines, type EngineSettings } from '../default-engines.js';
 import { monotonicNow, secureRandom, wallClockNow } from '../driver/clock.js';
 import { parseIceServerUrl, resolveServer } from '../driver/resolve.js';
 import { UdpDriver } from '../driver/udp-driver.js';
+import { interfaceMtu } from '../driver/interface-mtu.js';
 import type { TransportAddress } from '../engines.js';
 import { DataChannelError } from '../errors.js';
 import {
@@ -215,7 +216,7 @@ export class RTCPeerConnection extends EventTarget {
       process.emitWarning(`tsrtc: RTCPeerConnection closed after an internal error: ${(e as Error)?.stack ?? e}`);
       this.close();
     };
-    for (const a of driver.localAddresses) core.addLocalAddress(a, driver.now());
+    for (const a of driver.localAddresses) core.addLocalAddress(a, driver.now(), interfaceMtu(a.address));
     driver.service(session);
   }
 

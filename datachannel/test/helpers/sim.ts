@@ -30,7 +30,8 @@ export class Sim {
   /** drop predicate for loss tests */
   drop: (data: Uint8Array, from: SimPeer) => boolean = () => false;
 
-  add(address: string, port: number, settings: Partial<PeerConnectionCoreSettings> = {}, seed = 1): SimPeer {
+  /** `linkMtu`: the interface MTU the driver would read for `address` (undefined: unknown, 1500 assumed) */
+  add(address: string, port: number, settings: Partial<PeerConnectionCoreSettings> = {}, seed = 1, linkMtu?: number): SimPeer {
     const random = seededRandom(seed);
     const core = new PeerConnectionCore({
       engines: defaultEngines(),
@@ -39,7 +40,7 @@ export class Sim {
       ...settings,
     }, this.now);
     const peer: SimPeer = { core, address: { family: 4, address, port }, events: [] };
-    core.addLocalAddress(peer.address, this.now);
+    core.addLocalAddress(peer.address, this.now, linkMtu);
     this.peers.push(peer);
     return peer;
   }
