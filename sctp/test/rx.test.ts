@@ -129,3 +129,18 @@ t.test('Reassembly: caps and max message size', async (t) => {
   t.ok(r2.bufferedBytes <= 5000 && full > 80, `held ${r2.bufferedBytes} bytes, refused ${full}`);
   t.equal(r2.add(1, 0, 0, 53, 3, new Uint8Array(200_000)), 'too-large');
 });
+
+t.test('Reassembly: a stream of equal-sized messages gets buffers of exactly that size (large fragments)', async (t) => {
+  const out: DeliveredMessage[] = [];
+  const r = new Reassembly(out, 10_000_000, 262_144);
+  const size = 16_384;
+  const frag = 16_356; // a 16 KiB PLPMTUD packet's DATA payload
+  let tsn = 1;
+  for (let m = 0; m < 4; m++) {
+    t.equal(r.add(tsn++, 1, m, 53, 2, new Uint8Array(frag).fill(m)), 'ok');
+    t.equal(r.add(tsn++, 1, m, 53, 1, new Uint8Array(size - frag).fill(m)), 'ok');
+  }
+  t.equal(out.length, 4);
+  t.ok(out.every((o, m) => o.data.length === size && o.data[0] === m && o.data[size - 1] === m), 'intact');
+  t.same(out.slice(1).map((o) => o.data.buffer.byteLength), [size, size, size], 'after the first, no over-allocation');
+});

@@ -120,7 +120,9 @@ export class Reassembly {
     // message, so a stream of equal-sized messages allocates once each), else a fragment list
     const last = this.streams[streamId]?.lastSize ?? 0;
     const guess = this.bufferedBytes + last <= this.capBytes / 2 ? last : 0; // only with room to spare
-    const cap = B ? Math.min(this.maxMessageSize, Math.max(n * INITIAL_GROWTH, 64, guess)) : n;
+    // (exactly that size when it holds this fragment: the delivered message is a view of this
+    // buffer, and 16× a 16 KiB fragment of a PLPMTUD-sized packet would be 256 KiB per message)
+    const cap = B ? Math.min(this.maxMessageSize, guess >= n ? guess : Math.max(n * INITIAL_GROWTH, 64)) : n;
     const cost = cap + FRAGMENT_OVERHEAD;
     if (this.bufferedBytes + cost > this.limit) return 'full';
     this.bufferedBytes += cost;
