@@ -383,7 +383,7 @@ export class IceAgent {
     }
     this.checks.handleTimeout(
       now,
-      () => this.checkPolicy(),
+      (tx) => this.checkPolicy(tx.context.consent),
       (tx) => this.retransmit(tx, now),
       (tx) => this.checkTimedOut(tx, now),
     );
@@ -781,7 +781,7 @@ export class IceAgent {
       key: this.remoteKey,
       software: this.settings.software,
     });
-    this.checks.add(id, req, pair.local.base, pair.remote.address, ctx, this.checkPolicy(), now);
+    this.checks.add(id, req, pair.local.base, pair.remote.address, ctx, this.checkPolicy(consent), now);
     if (!consent && pair.state !== 'succeeded') pair.state = 'in-progress';
     this.statsCounters.checksSent++;
     this.sendFrom(pair.local, pair.remote.address, req, now);
@@ -874,6 +874,8 @@ export class IceAgent {
     if (!this.remoteKey && !this.settings.lite) p.lastConsentAt = now; // restart in progress: wait for credentials
     const actions = this.consentTracker.evaluate(now, p.lastConsentAt);
     if (actions.verdict === 'expired') {
+      // RFC 7675 §5.1: responses after expiry do not re-establish consent
+      this.checks.deleteWhere((tx) => tx.context.consent);
       this.setConnectionState('failed');
       return;
     }
@@ -993,8 +995,10 @@ export class IceAgent {
     this.sendFrom(tx.context.pair.local, tx.to, tx.request, now);
   }
 
-  private checkPolicy(): RetransmitPolicy {
+  private checkPolicy(consent: boolean): RetransmitPolicy {
     const s = this.settings;
+    // RFC 7675 §5.1: a consent check is sent once; a response to any check of the last 30 s counts
+    if (consent) return { rto: s.failedTimeout, rtoMax: s.failedTimeout, maxTransmissions: 1 };
     return { rto: s.checkRto, rtoMax: s.checkRtoMax, maxTransmissions: s.checkMaxTransmissions };
   }
 

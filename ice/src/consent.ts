@@ -4,6 +4,7 @@
 export interface ConsentSettings {
   lite: boolean;
   consentInterval: number;
+  consentProbeInterval: number;
   disconnectedTimeout: number;
   failedTimeout: number;
   keepaliveInterval: number;
@@ -30,6 +31,9 @@ export class ConsentFreshness {
   /** Last time we sent anything on any pair (keepalive timing). */
   lastSentAt: number;
   private nextCheckAt: number | undefined;
+  /** When the last consent check went out, and when to re-probe if it stays unanswered. */
+  private lastCheckAt: number | undefined;
+  private probeAt = 0;
 
   constructor(
     private readonly settings: ConsentSettings,
@@ -40,7 +44,8 @@ export class ConsentFreshness {
 
   /** A pair was selected: its first consent check comes one interval later. */
   selected(now: number): void {
-    this.nextCheckAt = now + this.interval();
+    this.nextCheckAt = now + this.interval(this.settings.consentInterval);
+    this.lastCheckAt = undefined;
   }
 
   /** New remote credentials: check consent with them at once. */
@@ -48,9 +53,14 @@ export class ConsentFreshness {
     this.nextCheckAt = now;
   }
 
+  /**
+   * Lite: max(disconnectedTimeout, 12 s). Full: never less than the longest gap between two
+   * checks (1.2 × interval) plus two re-probes, so one lost check or response does not flap.
+   */
   get disconnectedAfter(): number {
     const s = this.settings;
-    return s.lite ? Math.max(s.disconnectedTimeout, LITE_DISCONNECTED_MIN_MS) : s.disconnectedTimeout;
+    if (s.lite) return Math.max(s.disconnectedTimeout, LITE_DISCONNECTED_MIN_MS);
+    return Math.max(s.disconnectedTimeout, 1.2 * s.consentInterval + 2 * s.consentProbeInterval);
   }
 
   /** The next time `evaluate` has something to do, given the last sign of consent. */
@@ -58,7 +68,8 @@ export class ConsentFreshness {
     if (this.expired) return undefined;
     const expiry = lastConsentAt + (disconnected ? this.settings.failedTimeout : this.disconnectedAfter);
     if (this.settings.lite) return Math.min(expiry, this.lastSentAt + this.settings.keepaliveInterval);
-    return this.nextCheckAt === undefined ? expiry : Math.min(expiry, this.nextCheckAt);
+    const next = this.nextCheck(lastConsentAt);
+    return next === undefined ? expiry : Math.min(expiry, next);
   }
 
   evaluate(now: number, lastConsentAt: number): ConsentActions {
@@ -69,15 +80,30 @@ export class ConsentFreshness {
     }
     const verdict = silent >= this.disconnectedAfter ? 'disconnected' : 'fresh';
     if (this.settings.lite) return { verdict, sendCheck: false, sendKeepalive: now - this.lastSentAt >= this.settings.keepaliveInterval };
-    const sendCheck = this.nextCheckAt !== undefined && now >= this.nextCheckAt;
-    if (sendCheck) this.nextCheckAt = now + this.interval();
+    const next = this.nextCheck(lastConsentAt);
+    const sendCheck = next !== undefined && now >= next;
+    if (sendCheck) {
+      this.lastCheckAt = now;
+      this.nextCheckAt = now + this.interval(this.settings.consentInterval);
+      this.probeAt = now + this.interval(this.settings.consentProbeInterval);
+    }
     return { verdict, sendCheck, sendKeepalive: false };
   }
 
-  /** RFC 7675 §5.1: the interval is randomised to 0.8–1.2 × the base. */
-  private interval(): number {
+  /**
+   * RFC 7675 §5.1: a check every interval × [0.8, 1.2], each sent once (no retransmission);
+   * while the last one is unanswered the next goes after the shorter probe interval instead.
+   */
+  private nextCheck(lastConsentAt: number): number | undefined {
+    const next = this.nextCheckAt;
+    if (next === undefined || this.lastCheckAt === undefined || lastConsentAt >= this.lastCheckAt) return next;
+    return Math.min(next, this.probeAt);
+  }
+
+  /** RFC 7675 §5.1: each interval is randomised to 0.8–1.2 × the base. */
+  private interval(base: number): number {
     const b = new Uint8Array(1);
     this.settings.random(b);
-    return this.settings.consentInterval * (0.8 + (0.4 * b[0]) / 255);
+    return base * (0.8 + (0.4 * b[0]) / 255);
   }
 }

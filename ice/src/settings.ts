@@ -51,9 +51,17 @@ export interface IceSettings {
    * best pair that succeeds is selected, a better one later replaces it; one round trip less).
    */
   nomination?: 'regular' | 'aggressive';
-  /** Consent checks on the selected pair every interval × random[0.8, 1.2], ms (RFC 7675 §5.1). */
+  /**
+   * Consent checks on the selected pair every interval × random[0.8, 1.2], ms; RFC 7675 §5.1
+   * SHOULD default: 5 s. Each check is sent once (§5.1), not retransmitted.
+   */
   consentInterval?: number;
-  /** No consent response for this long → 'disconnected', ms. */
+  /** While the last consent check is unanswered, the next one goes after this × random[0.8, 1.2], ms. */
+  consentProbeInterval?: number;
+  /**
+   * No consent response for this long → 'disconnected', ms. Full agents use at least
+   * 1.2 × consentInterval + 2 × consentProbeInterval (one lost check must not flap the state).
+   */
   disconnectedTimeout?: number;
   /** No consent response for this long → 'failed' (RFC 7675: 30 s), ms. */
   failedTimeout?: number;
@@ -88,7 +96,8 @@ export const DEFAULT_ICE_SETTINGS = {
   gatherMaxTransmissions: 6,
   nominationDelay: 200,
   nomination: 'regular' as 'regular' | 'aggressive',
-  consentInterval: 2000,
+  consentInterval: 5000,
+  consentProbeInterval: 1000,
   disconnectedTimeout: 5000,
   failedTimeout: 30000,
   keepaliveInterval: 15000,
@@ -101,7 +110,7 @@ export const DEFAULT_ICE_SETTINGS = {
 } as const;
 
 /** Numeric settings that must be finite, and at least 1 (counts, caps) or 0 (times). */
-const AT_LEAST_ONE = ['checkMaxTransmissions', 'gatherMaxTransmissions', 'maxRemoteCandidates', 'maxLocalCandidates', 'maxPairs', 'checkRto', 'gatherRto', 'consentInterval', 'keepaliveInterval', 'turnLifetime'];
+const AT_LEAST_ONE = ['checkMaxTransmissions', 'gatherMaxTransmissions', 'maxRemoteCandidates', 'maxLocalCandidates', 'maxPairs', 'checkRto', 'gatherRto', 'consentInterval', 'consentProbeInterval', 'keepaliveInterval', 'turnLifetime'];
 const AT_LEAST_ZERO = ['ta', 'checkRtoMax', 'nominationDelay', 'disconnectedTimeout', 'failedTimeout', 'maxTurnQueue'];
 
 export function resolveSettings(settings: IceSettings): ResolvedIceSettings {

@@ -67,24 +67,27 @@ t.test('ICE restart: new credentials, data keeps flowing, then a new selected pa
   t.same(b.received.at(-1), Uint8Array.of(23, 2));
 });
 
-t.test('consent freshness (RFC 7675): disconnected after ~5 s, back on recovery, failed after 30 s', async (t) => {
+t.test('consent freshness (RFC 7675): a check every 4-6 s, disconnected within 8 s of a cut, back on recovery, failed after 30 s', async (t) => {
   const { net, a, b } = pair(5, { controlling: true }, {});
   net.run(10_000, connected(a, b));
   net.run(net.now + 20_000); // steady consent for a while
   t.ok(isUp(a.state) && isUp(b.state), 'consent checks keep the pair alive');
   const checks = a.agent.stats().checksSent;
-  t.ok(checks >= 8, `consent checks sent every ~2 s (${checks} checks)`);
+  net.run(net.now + 60_000);
+  const consent = a.agent.stats().checksSent - checks;
+  t.ok(consent >= 10 && consent <= 15, `60 s of consent: one check every 4-6 s, none retransmitted (${consent} checks)`);
   // Cut the path.
   const cut = net.now;
   net.conditions.loss = 1;
   net.run(cut + 10_000);
   const down = a.timeline.find((x) => x.at > cut && x.state === 'disconnected');
   t.ok(down, 'disconnected');
-  t.ok(down!.at - cut <= 5_000 && down!.at - cut >= 2_000, `disconnected ${down!.at - cut} ms after the cut`);
+  // the last response came < 6 s before the cut; disconnected 1.2 × 5 s + 2 × 1 s after it
+  t.ok(down!.at - cut <= 8_000 && down!.at - cut >= 2_000, `disconnected ${down!.at - cut} ms after the cut`);
   t.equal(b.state, 'disconnected');
   // Heal: the next consent response restores 'connected'.
   net.conditions.loss = 0;
-  net.run(net.now + 5_000);
+  net.run(net.now + 2_000); // re-probes every ~1 s while unanswered
   t.ok(isUp(a.state), `a recovered (${a.state})`);
   t.ok(isUp(b.state), `b recovered (${b.state})`);
   // Cut for good.
@@ -93,7 +96,7 @@ t.test('consent freshness (RFC 7675): disconnected after ~5 s, back on recovery,
   net.run(cut2 + 40_000);
   const failed = a.timeline.find((x) => x.at > cut2 && x.state === 'failed');
   t.ok(failed, 'failed');
-  t.ok(failed!.at - cut2 <= 30_000 && failed!.at - cut2 >= 27_000, `failed ${failed!.at - cut2} ms after the cut`);
+  t.ok(failed!.at - cut2 <= 30_000 && failed!.at - cut2 >= 24_000, `failed ${failed!.at - cut2} ms after the cut`);
   t.notOk(a.agent.send(Uint8Array.of(23), net.now), 'no data once consent expired');
   t.equal(a.agent.nextDeadline(), undefined, 'nothing more to do');
 });
@@ -276,13 +279,14 @@ t.test('NAT rebinding: consent fails on the side that lost the path; an ICE rest
   signal(a, b);
   a.start();
   b.start();
-  net.run(10_000, connected(a, b));
+  // up and nominated (data may flow on the first valid pair before that, RFC 8445 §12.1)
+  net.run(10_000, () => connected(a, b)() && [a, b].every((x) => x.agent.stats().pairs.some((p) => p.nominated)));
   t.ok(isUp(a.state) && isUp(b.state));
   const oldRemote = b.agent.selectedPair()!.remoteAddress;
   // a's NAT forgets its mappings: a's packets now leave from a new public port.
   nat.rebind();
   const at = net.now;
-  net.run(at + 8_000);
+  net.run(at + 9_000); // disconnected ≤ 8 s after the last consent response
   t.equal(b.state, 'disconnected', 'b\'s consent checks go to the dead mapping');
   // The application notices and restarts ICE on both sides (new credentials, same sockets).
   a.agent.restart(net.now);
