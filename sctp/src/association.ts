@@ -834,6 +834,7 @@ export class SctpAssociation {
       this.cc.onRttSample(this.now - out.rttSentAt);
     }
     if (out.cumulativeAdvanced) this.errorCount = 0;
+    this.cc.onRound(cum, q.nextTsn - 1);
     this.cc.onCumulativeAck(cum);
     this.cc.onAck(out.bytesAcked, out.flightBefore + this.cc.mtu >= this.cc.cwnd, out.cumulativeAdvanced);
     if (out.fastRetransmit) {

@@ -66,25 +66,37 @@ t.test('congestion control: slow start, congestion avoidance, fast recovery, T3 
   t.equal(cc.ssthresh, Math.max(Math.floor(inRecovery / 2), 4800));
 });
 
-t.test('HyStart++ (RFC 9406): a delay increase turns slow start conservative, then ends it; a lower sample resumes it', async (t) => {
+t.test('HyStart++ (RFC 9406): a round whose minimum RTT rose turns slow start conservative, then ends it; a lower round resumes it', async (t) => {
   const cc = new CongestionControl(1200, 10, 1e9);
-  cc.onRttSample(10);
-  cc.onRttSample(13);
-  t.equal(cc.cssBaselineRtt, undefined, 'within minRtt + 4 ms: slow start goes on');
-  cc.onRttSample(14.5);
-  t.equal(cc.cssBaselineRtt, undefined, 'one high sample is not enough');
+  let tsn = 0;
+  /** one round: `samples` RTT samples, then the SACK that acks the round's last TSN */
+  const round = (samples: number[]) => {
+    for (const r of samples) cc.onRttSample(r);
+    cc.onRound(tsn, tsn + 10);
+    tsn += 10;
+  };
+  round([10, 10, 10, 10, 10, 10, 10, 10]);
+  round(Array(8).fill(13));
+  t.equal(cc.cssBaselineRtt, undefined, 'within the last round minimum + 4 ms: slow start goes on');
+  round([10, 10, 10, 10, 10, 10, 10, 10]);
+  round([40, 40, 40, 40, 40, 40, 40, 11]);
+  t.equal(cc.cssBaselineRtt, undefined, 'jitter: most samples late, but the round minimum did not rise');
+  round(Array(8).fill(10));
+  for (let i = 0; i < 7; i++) cc.onRttSample(15);
+  t.equal(cc.cssBaselineRtt, undefined, 'fewer than N_RTT_SAMPLE samples: no verdict yet');
   cc.onRttSample(15);
-  t.equal(cc.cssBaselineRtt, 15, 'two consecutive samples ≥ minRtt + 4 ms: Conservative Slow Start');
+  t.equal(cc.cssBaselineRtt, 15, 'eight samples, minimum ≥ 10 + 4 ms: Conservative Slow Start');
+  cc.onRound(tsn, tsn + 10);
+  tsn += 10;
   cc.onAck(2400, true, true);
   t.equal(cc.cwnd, 12_600, 'CSS grows a quarter as fast');
-  cc.onRttSample(12);
-  t.equal(cc.cssBaselineRtt, undefined, 'a sample below the baseline: the exit was spurious');
+  round(Array(8).fill(12));
+  t.equal(cc.cssBaselineRtt, undefined, 'a round minimum below the baseline: the exit was spurious');
   cc.onAck(2400, true, true);
   t.equal(cc.cwnd, 15_000, 'full slow start again');
-  cc.onRttSample(20);
-  cc.onRttSample(20);
+  round(Array(8).fill(20));
   t.equal(cc.cssBaselineRtt, 20);
-  for (let i = 0; i < 5; i++) cc.onRttSample(21);
+  for (let i = 0; i < 4; i++) round(Array(8).fill(21));
   t.equal(cc.cssBaselineRtt, undefined);
   t.equal(cc.ssthresh, 15_000, 'after five rounds: congestion avoidance from here');
   cc.onAck(2400, true, true);
@@ -92,9 +104,11 @@ t.test('HyStart++ (RFC 9406): a delay increase turns slow start conservative, th
   cc.onAck(2400, true, true);
   t.equal(cc.cwnd, 17_400, 'congestion avoidance: no growth before a whole window is acked');
   const lossy = new CongestionControl(1200, 10, 1e9);
-  lossy.onRttSample(10);
-  lossy.onRttSample(20);
-  lossy.onRttSample(20);
+  for (const r of [10, 20]) {
+    for (let i = 0; i < 8; i++) lossy.onRttSample(r);
+    lossy.onRound(r, r + 10);
+  }
+  t.equal(lossy.cssBaselineRtt, 20);
   lossy.onFastRetransmit(100);
   t.equal(lossy.cssBaselineRtt, undefined, 'a loss ends CSS');
 });

@@ -2,9 +2,14 @@
  * Congestion control of RFC 9260 §7.2: slow start, congestion avoidance with
  * partial_bytes_acked, fast recovery, and the reactions to T3-rtx expiry. Sizes in bytes.
  */
-/** RFC 9406 §4.3: Conservative Slow Start lasts this many rounds and grows this much slower */
+/** RFC 9406 §4.3 constants: Conservative Slow Start lasts CSS_ROUNDS rounds and grows CSS_GROWTH_DIVISOR times slower */
 const CSS_ROUNDS = 5;
 const CSS_GROWTH_DIVISOR = 4;
+/** RFC 9406 §4.3: the delay threshold is clamp(lastRoundMinRTT / 8, 4 ms, 16 ms), judged after N_RTT_SAMPLE samples of a round */
+const MIN_RTT_THRESH = 4;
+const MAX_RTT_THRESH = 16;
+const MIN_RTT_DIVISOR = 8;
+const N_RTT_SAMPLE = 8;
 
 export class CongestionControl {
   cwnd: number;
@@ -14,9 +19,12 @@ export class CongestionControl {
   fastRecoveryExitPoint: number | undefined;
   /** smallest round-trip sample seen (ms): the path without queueing */
   minRtt = Infinity;
-  /** consecutive samples showing a standing queue during slow start */
-  private delayedRounds = 0;
-  /** in HyStart++ Conservative Slow Start: the sample that started it (ms), else undefined */
+  /** HyStart++ rounds (RFC 9406 §4.2): a round ends when the cumulative ack reaches windowEnd */
+  private windowEnd = -Infinity;
+  private lastRoundMinRtt = Infinity;
+  private currentRoundMinRtt = Infinity;
+  private rttSampleCount = 0;
+  /** in HyStart++ Conservative Slow Start: the round minimum that started it (ms), else undefined */
   cssBaselineRtt: number | undefined;
   private cssRounds = 0;
 
@@ -60,35 +68,44 @@ export class CongestionControl {
   }
 
   /**
-   * A round-trip sample (one per round trip, RFC 9260 §6.3.1 C4), for HyStart++ (RFC 9406):
-   * once samples grow by clamp(minRtt/8, 4 ms, 16 ms) over the smallest one, a queue is building
-   * in front of the receiver. Slow start then turns into Conservative Slow Start (growth / 4)
-   * for CSS_ROUNDS samples and ends there (ssthresh = cwnd) instead of at the first loss, unless
-   * a sample falls below the one that started it (a spurious exit: slow start resumes, §4.3).
-   * Over loopback the "queue" is the receiver's socket buffer and the first loss is a whole
-   * overflowed burst. Two consecutive high samples are required: one sample per round trip is
-   * noisier than the RFC's eight.
+   * HyStart++ (RFC 9406 §4.2, §4.3), fed one RTT sample per SACK that newly acks a chunk sent
+   * once. A round's minimum, over at least N_RTT_SAMPLE samples, that exceeds the previous
+   * round's minimum by clamp(min/8, 4 ms, 16 ms) shows a standing queue: slow start turns into
+   * Conservative Slow Start (growth / 4) for CSS_ROUNDS rounds, then ends (ssthresh = cwnd),
+   * unless a round's minimum falls below the one that started it (a spurious exit: slow start
+   * resumes). Minimums, not single samples: timer and scheduling jitter on a loaded host delays
+   * some samples of every round, a queue delays all of them.
    */
   onRttSample(rtt: number): void {
     if (!(rtt >= 0)) return;
     if (rtt < this.minRtt) this.minRtt = rtt;
     if (this.cwnd > this.ssthresh) return;
+    if (rtt < this.currentRoundMinRtt) this.currentRoundMinRtt = rtt;
+    if (++this.rttSampleCount < N_RTT_SAMPLE || this.currentRoundMinRtt === Infinity || this.lastRoundMinRtt === Infinity) return;
     if (this.cssBaselineRtt !== undefined) {
-      if (rtt < this.cssBaselineRtt) {
-        this.cssBaselineRtt = undefined;
-        this.delayedRounds = 0;
-      } else if (++this.cssRounds >= CSS_ROUNDS) {
-        this.ssthresh = this.cwnd;
-        this.cssBaselineRtt = undefined;
-      }
+      if (this.currentRoundMinRtt < this.cssBaselineRtt) this.cssBaselineRtt = undefined;
       return;
     }
-    const threshold = Math.min(16, Math.max(4, this.minRtt / 8));
-    if (rtt < this.minRtt + threshold) return void (this.delayedRounds = 0);
-    if (++this.delayedRounds >= 2) {
-      this.cssBaselineRtt = rtt;
+    const threshold = Math.min(MAX_RTT_THRESH, Math.max(MIN_RTT_THRESH, this.lastRoundMinRtt / MIN_RTT_DIVISOR));
+    if (this.currentRoundMinRtt >= this.lastRoundMinRtt + threshold) {
+      this.cssBaselineRtt = this.currentRoundMinRtt;
       this.cssRounds = 0;
-      this.delayedRounds = 0;
+    }
+  }
+
+  /**
+   * A SACK arrived: a round ends once the cumulative ack reaches the TSN that was the highest
+   * sent when the round began (RFC 9406 §4.2 windowEnd). `highestSent`: the highest TSN sent now.
+   */
+  onRound(cumulativeTsn: number, highestSent: number): void {
+    if (cumulativeTsn < this.windowEnd) return;
+    this.windowEnd = highestSent;
+    this.lastRoundMinRtt = this.currentRoundMinRtt;
+    this.currentRoundMinRtt = Infinity;
+    this.rttSampleCount = 0;
+    if (this.cssBaselineRtt !== undefined && ++this.cssRounds >= CSS_ROUNDS) {
+      this.ssthresh = this.cwnd;
+      this.cssBaselineRtt = undefined;
     }
   }
 
