@@ -71,6 +71,11 @@ interface CheckContext {
   key: Uint8Array;
 }
 
+/** The earlier of two optional deadlines. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a;
+}
+
 /** RFC 8445 §7.3.1.1 role conflict. */
 const ROLE_CONFLICT = 487;
 
@@ -405,18 +410,13 @@ export class IceAgent {
 
   nextDeadline(): number | undefined {
     if (this.connectionState === 'closed') return undefined;
-    let d: number | undefined;
-    const consider = (t: number | undefined): void => {
-      if (t !== undefined && (d === undefined || t < d)) d = t;
-    };
-    consider(this.gathering.nextDeadline());
-    consider(this.checks.nextDeadline());
-    for (const t of this.turns) consider(t.nextDeadline());
-    consider(this.gatherCheckAt);
-    if (!this.settings.lite && this.remoteKey && this.checklist.hasWork()) consider(this.nextCheckAt);
-    if (this.nominationPending()) consider((this.firstValidAt ?? 0) + this.settings.nominationDelay);
-    consider(this.consentDeadline());
-    return d;
+    // called after every datagram: no closure, no allocation
+    let d = earlier(this.gathering.nextDeadline(), this.checks.nextDeadline());
+    for (const t of this.turns) d = earlier(d, t.nextDeadline());
+    d = earlier(d, this.gatherCheckAt);
+    if (!this.settings.lite && this.remoteKey && this.checklist.hasWork()) d = earlier(d, this.nextCheckAt);
+    if (this.nominationPending()) d = earlier(d, (this.firstValidAt ?? 0) + this.settings.nominationDelay);
+    return earlier(d, this.consentDeadline());
   }
 
   pollTransmit(): Transmit | undefined {
@@ -520,7 +520,7 @@ export class IceAgent {
       this.statsCounters.droppedMalformed++;
       return;
     }
-    const local = this.locals.find((c) => (c.type === 'host' || c.type === 'relay') && sameAddress(c.base, to));
+    const local = this.checkTarget(to);
     if (!local) {
       this.statsCounters.droppedUnknownSource++;
       return;
@@ -552,7 +552,7 @@ export class IceAgent {
     // §7.3.1.2: success response, XOR-MAPPED-ADDRESS = source, integrity with our password.
     this.sendFrom(local, from, writeCheckSuccess(msg.transactionId, from, this.localKey, this.settings.software), now);
     // §7.3.1.3: an unknown source is a peer-reflexive candidate, priority from PRIORITY.
-    let remote = this.remotes.find((r) => sameAddress(r.address, from));
+    let remote = this.remoteAt(from);
     if (!remote) {
       remote = this.addRemote(
         { type: 'prflx', foundation: computeFoundation('prflx', from.address, undefined), priority, address: copyAddress(from) },
@@ -561,7 +561,8 @@ export class IceAgent {
       if (!remote) return; // over the cap: answered, but nothing is remembered
       this.statsCounters.peerReflexiveLearned++;
     }
-    this.validatedRemotes.add(addressKey(from));
+    // (the selected pair's remote is validated already: no key string per consent check)
+    if (!(this.selected !== undefined && sameAddress(from, this.selected.remote.address))) this.validatedRemotes.add(addressKey(from));
     const pair = this.pairFor(local, remote);
     if (!pair) return;
     const useCandidate = msg.useCandidate();
@@ -756,6 +757,17 @@ export class IceAgent {
     } else if (this.pendingHostnames.size < this.settings.maxRemoteCandidates) {
       this.pendingHostnames.set(hostname, [c]);
     }
+  }
+
+  /** The host or relayed candidate a check reached (by its base), without a closure per check. */
+  private checkTarget(to: TransportAddress): LocalCandidate | undefined {
+    for (const c of this.locals) if ((c.type === 'host' || c.type === 'relay') && sameAddress(c.base, to)) return c;
+    return undefined;
+  }
+
+  private remoteAt(address: TransportAddress): RemoteCandidate | undefined {
+    for (const r of this.remotes) if (sameAddress(r.address, address)) return r;
+    return undefined;
   }
 
   /** The pair (local base, remote) for a triggered check, formed if needed (§7.3.1.4). */

@@ -34,12 +34,21 @@ export class ConsentFreshness {
   /** When the last consent check went out, and when to re-probe if it stays unanswered. */
   private lastCheckAt: number | undefined;
   private probeAt = 0;
+  /**
+   * Lite: max(disconnectedTimeout, 12 s). Full: never less than the longest gap between two
+   * checks (1.2 × interval) plus two re-probes, so one lost check or response does not flap.
+   */
+  readonly disconnectedAfter: number;
 
   constructor(
     private readonly settings: ConsentSettings,
     now: number,
   ) {
     this.lastSentAt = now;
+    const s = settings;
+    this.disconnectedAfter = s.lite
+      ? Math.max(s.disconnectedTimeout, LITE_DISCONNECTED_MIN_MS)
+      : Math.max(s.disconnectedTimeout, 1.2 * s.consentInterval + 2 * s.consentProbeInterval);
   }
 
   /** A pair was selected: its first consent check comes one interval later. */
@@ -51,16 +60,6 @@ export class ConsentFreshness {
   /** New remote credentials: check consent with them at once. */
   checkNow(now: number): void {
     this.nextCheckAt = now;
-  }
-
-  /**
-   * Lite: max(disconnectedTimeout, 12 s). Full: never less than the longest gap between two
-   * checks (1.2 × interval) plus two re-probes, so one lost check or response does not flap.
-   */
-  get disconnectedAfter(): number {
-    const s = this.settings;
-    if (s.lite) return Math.max(s.disconnectedTimeout, LITE_DISCONNECTED_MIN_MS);
-    return Math.max(s.disconnectedTimeout, 1.2 * s.consentInterval + 2 * s.consentProbeInterval);
   }
 
   /** The next time `evaluate` has something to do, given the last sign of consent. */
