@@ -150,3 +150,21 @@ t.teardown(async () => {
   const ndc = (await import('node-datachannel')) as unknown as { cleanup?: () => void; default?: { cleanup?: () => void } };
   (ndc.cleanup ?? ndc.default?.cleanup)?.();
 });
+
+t.test('the endpoint sends no SCTP HEARTBEATs of its own (RFC 9260 §8.3; the peer\'s consent checks prove the path), unless told to', async (t) => {
+  const Tsrtc = await clients[0][1]();
+  const sctpDeadline = (peer: RtcPeer): number | undefined => (peer.session.core as AnyPc).sctp.nextDeadline();
+  const plain = await RtcEndpoint.listen({ address: '127.0.0.1' });
+  const a = await dial(plain, Tsrtc);
+  await new Promise((r) => setTimeout(r, 300)); // delayed SACKs and the DCEP exchange settle
+  t.equal(sctpDeadline(a.peer), undefined, 'an idle association has no timer at all');
+  const told = await RtcEndpoint.listen({ address: '127.0.0.1', engines: { sctp: { heartbeatInterval: 15_000 } } });
+  const b = await dial(told, Tsrtc);
+  await new Promise((r) => setTimeout(r, 300));
+  const d = sctpDeadline(b.peer)! - b.peer.session.now();
+  t.ok(d > 14_000 && d < 16_500, `engines.sctp.heartbeatInterval still applies (next HEARTBEAT in ${d.toFixed(0)} ms)`);
+  a.pc.close();
+  b.pc.close();
+  await plain.close();
+  await told.close();
+});

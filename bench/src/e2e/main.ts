@@ -163,6 +163,7 @@ if (sections.has('scale') && names.includes('tsrtc')) {
       record(samples, `scale-${r.peers}-rss-KiB-per-peer`, 'tsrtc', r.rssKiBPerPeer);
       record(samples, `scale-${r.peers}-heap-KiB-per-peer`, 'tsrtc', r.heapKiBPerPeer);
       record(samples, `scale-${r.peers}-idle-cpu-pct`, 'tsrtc', r.idleCpuPct);
+      record(samples, `scale-${r.peers}-idle-us-per-datagram`, 'tsrtc', r.idleCpuUsPerDatagram);
       record(samples, `scale-${r.peers}-handshakes-per-cpu-sec`, 'tsrtc', r.handshakesPerCpuSec);
     }
   } catch (e) {
@@ -227,7 +228,7 @@ const conditions = {
 const sectionTables: [string, RegExp, string][] = [
   ['Loopback, both peers in one process', /^(setup|throughput|cpu|rtt-|unordered)/, 'CPU is process CPU (user + system, every thread, both peers) per MB delivered. Setup p90 in parentheses; `-failed` = setups that did not finish in 10 s.'],
   ['Impaired path (user-space relay process, see impair-relay.ts)', /^(rtt50|loss5)/, `rtt50 = 25 ms each way; rtt50-loss1 = plus 1 % loss each way; loss5 = 5 % loss each way, no delay. Relay CPU (% of one core): ${Object.entries(relayLoad).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') || '—'}. Throughput in Mbit/s.`],
-  ['Scale: one RtcEndpoint process, N idle tsrtc clients (tsrtc only)', /^scale/, 'Memory after GC over the empty endpoint, per connected peer; idle CPU of the endpoint process over the idle window with consent freshness running (clients check every ~2 s).'],
+  ['Scale: one RtcEndpoint process, N idle tsrtc clients (tsrtc only)', /^scale/, 'Memory after GC per connected peer, over the endpoint as it was after serving and closing a warm-up batch of peers (one-time code and JIT costs excluded; the batch is small, so little freed memory is reused); idle CPU of the endpoint process over the idle window with consent freshness running (the tsrtc clients check every 4-6 s, RFC 7675 §5.1; the endpoint sends no SCTP HEARTBEATs of its own), also per datagram received, to compare with the echo floor below.'],
 ];
 const metricNames = [...samples.keys()];
 let md = `# End-to-end bench (${quick ? 'quick' : 'full'})\n\n`;
@@ -239,8 +240,9 @@ for (const [title, re, note] of sectionTables) {
   md += `## ${title}\n\n${table(samples, ms, names, (m) => /setup-ms$|setup-trickle-ms$/.test(m))}\n\n${note}\n\n`;
 }
 if (scaleResults.length) {
-  md += '| peers | connected | RSS KiB/peer | heap KiB/peer | external KiB/peer | idle CPU % (sys %) | idle datagrams/s in | handshakes per endpoint CPU-s | handshakes/s wall |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
-  for (const r of scaleResults) md += `| ${r.peers} | ${r.connected} | ${r.rssKiBPerPeer.toFixed(1)} | ${r.heapKiBPerPeer.toFixed(1)} | ${r.externalKiBPerPeer.toFixed(1)} | ${r.idleCpuPct.toFixed(2)} (${r.idleSysPct.toFixed(2)}) | ${r.idleDatagramsInPerSec.toFixed(0)} | ${r.handshakesPerCpuSec.toFixed(0)} | ${r.handshakesPerWallSec.toFixed(0)} |\n`;
+  md += '| peers | connected | RSS KiB/peer | heap KiB/peer | external KiB/peer | idle CPU % (sys %) | idle datagrams/s in / out | idle CPU µs per datagram in | handshakes per endpoint CPU-s | handshakes/s wall |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+  for (const r of scaleResults) md += `| ${r.peers} | ${r.connected} | ${r.rssKiBPerPeer.toFixed(1)} | ${r.heapKiBPerPeer.toFixed(1)} | ${r.externalKiBPerPeer.toFixed(1)} | ${r.idleCpuPct.toFixed(2)} (${r.idleSysPct.toFixed(2)}) | ${r.idleDatagramsInPerSec.toFixed(0)} / ${r.idleDatagramsOutPerSec.toFixed(0)} | ${r.idleCpuUsPerDatagram.toFixed(1)} | ${r.handshakesPerCpuSec.toFixed(0)} | ${r.handshakesPerWallSec.toFixed(0)} |\n`;
+  md += `\nBaseline after a warm-up batch of ${scaleResults[0].warmup} peers served and closed.\n`;
   md += '\n';
 }
 if (floors.length || udp) {

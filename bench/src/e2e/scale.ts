@@ -1,10 +1,15 @@
 /**
  * Scale: one `RtcEndpoint` process, N tsrtc `RTCPeerConnection` clients in this process, each
  * with one open data channel, then left idle (consent freshness, RFC 7675, keeps running: the
- * clients are full ICE agents and check every ~5 s; the ICE-lite endpoint answers).
- * Reported from the endpoint process only: RSS and heap per connected peer (after GC, over the
- * empty endpoint), idle CPU % of one core over `idleMs`, and handshakes per second of endpoint
+ * clients are full ICE agents and check every 4-6 s; the ICE-lite endpoint answers).
+ * Reported from the endpoint process only: RSS and heap per connected peer (after GC), idle CPU
+ * % of one core over `idleMs` and per datagram received, and handshakes per second of endpoint
  * CPU (offer → both sides open, endpoint CPU-seconds spent / handshakes) next to the wall rate.
+ *
+ * Memory baseline: the endpoint first serves and closes a warm-up batch (`warmup` peers, default
+ * 10), so that one-time costs (bytecode and JIT code of the handshake paths, lazily created
+ * module state) are not charged to the first N peers. The batch is small next to N, so the
+ * memory its peers freed and the measured peers reuse stays small next to what they use.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { RTCPeerConnection } from '@tsrtc/datachannel';
@@ -25,6 +30,10 @@ export interface ScaleResult {
   /** datagrams per second the endpoint received / sent while idle */
   idleDatagramsInPerSec: number;
   idleDatagramsOutPerSec: number;
+  /** idle endpoint CPU (user + system) per datagram received, µs (each answered or absorbed) */
+  idleCpuUsPerDatagram: number;
+  /** peers of the warm-up batch served and closed before the baseline */
+  warmup: number;
   handshakesPerCpuSec: number;
   handshakesPerWallSec: number;
 }
@@ -75,12 +84,18 @@ async function connectClient(ep: EndpointProcess): Promise<RTCPeerConnection> {
 }
 
 /** Runs the ladder of peer counts (each on a fresh endpoint). */
-export async function scale(counts: number[], opts: { idleMs: number; concurrency: number; log: (s: string) => void }): Promise<ScaleResult[]> {
+export async function scale(counts: number[], opts: { idleMs: number; concurrency: number; warmup?: number; log: (s: string) => void }): Promise<ScaleResult[]> {
   const results: ScaleResult[] = [];
+  const warmup = opts.warmup ?? 10;
   for (const n of counts) {
     const ep = await EndpointProcess.start();
     const clients: RTCPeerConnection[] = [];
     try {
+      await new Promise((r) => setTimeout(r, 500));
+      // warm-up batch: connect, close, wait until the endpoint dropped them all
+      const warm = await Promise.all(Array.from({ length: warmup }, () => connectClient(ep)));
+      for (const pc of warm) pc.close();
+      for (let i = 0; i < 100 && (await ep.usage()).peers > 0; i++) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 500));
       const base = await ep.usage(true);
       const hsProfile = process.env.BENCH_PROFILE_HANDSHAKES; // a file: CPU profile of the endpoint while peers connect
@@ -109,6 +124,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
       if (profile) await ep.request({ profile: `${profile}.${n}.cpuprofile`, stop: true });
       const idleWall = performance.now() - i0;
       const connected = idle1.peers;
+      const idleIn = idle1.datagramsReceived - idle0.datagramsReceived;
       const per = (x: number, y: number) => (x - y) / 1024 / Math.max(1, connected);
       const r: ScaleResult = {
         peers: n,
@@ -121,12 +137,14 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
         idleLoopActivePct: (100 * (idle1.loopActiveMs - idle0.loopActiveMs)) / idleWall,
         idleDatagramsInPerSec: (idle1.datagramsReceived - idle0.datagramsReceived) / (idleWall / 1e3),
         idleDatagramsOutPerSec: (idle1.datagramsSent - idle0.datagramsSent) / (idleWall / 1e3),
+        idleCpuUsPerDatagram: (idle1.cpuUs - idle0.cpuUs) / Math.max(1, idleIn),
+        warmup,
         handshakesPerCpuSec: connected / ((afterHandshakes.cpuUs - base.cpuUs) / 1e6),
         handshakesPerWallSec: connected / wallSec,
       };
       results.push(r);
       opts.log(`scale ${n}: ${connected} connected${failures.length ? `, ${failures.length} failed (${failures[0]})` : ''}; ` +
-        `${r.rssKiBPerPeer.toFixed(1)} KiB RSS/peer, ${r.heapKiBPerPeer.toFixed(1)} KiB heap/peer, idle CPU ${r.idleCpuPct.toFixed(2)} % (sys ${r.idleSysPct.toFixed(2)}, loop active ${r.idleLoopActivePct.toFixed(2)} %; ${r.idleDatagramsInPerSec.toFixed(0)} datagrams/s in, ${r.idleDatagramsOutPerSec.toFixed(0)} out), ` +
+        `${r.rssKiBPerPeer.toFixed(1)} KiB RSS/peer, ${r.heapKiBPerPeer.toFixed(1)} KiB heap/peer, ${r.externalKiBPerPeer.toFixed(1)} KiB external/peer, idle CPU ${r.idleCpuPct.toFixed(2)} % (sys ${r.idleSysPct.toFixed(2)}, loop active ${r.idleLoopActivePct.toFixed(2)} %; ${r.idleDatagramsInPerSec.toFixed(0)} datagrams/s in, ${r.idleDatagramsOutPerSec.toFixed(0)} out, ${r.idleCpuUsPerDatagram.toFixed(1)} µs CPU per datagram in), ` +
         `${r.handshakesPerCpuSec.toFixed(0)} handshakes/CPU-s, ${r.handshakesPerWallSec.toFixed(0)}/s wall`);
     } finally {
       for (const pc of clients) pc.close();

@@ -22,7 +22,7 @@ import { defaultEngines, type EngineSettings } from '../default-engines.js';
 import { secureRandom } from '../driver/clock.js';
 import { UdpDriver } from '../driver/udp-driver.js';
 import { interfaceMtu } from '../driver/interface-mtu.js';
-import type { TransportAddress } from '../engines.js';
+import type { EngineFactory, TransportAddress } from '../engines.js';
 import { DataChannelError } from '../errors.js';
 import { PeerConnectionCore, type RTCPeerConnectionState } from '../peer-connection-core.js';
 import { PeerSession } from '../peer-session.js';
@@ -52,7 +52,10 @@ export interface RtcEndpointOptions {
   closeGracePeriod?: number;
   /** the DTLS identity of every peer (default: generated, ECDSA P-256) */
   certificate?: RTCCertificate;
-  /** engine settings (DTLS, SCTP, ICE) */
+  /**
+   * engine settings (DTLS, SCTP, ICE). Differs from a peer connection's in one default: SCTP
+   * `heartbeatInterval` 0 (no HEARTBEATs of our own; see `ENDPOINT_SCTP_DEFAULTS`).
+   */
   engines?: EngineSettings;
 }
 
@@ -67,6 +70,15 @@ export const DEFAULT_RTC_ENDPOINT_OPTIONS = {
   connectTimeout: 30_000,
   closeGracePeriod: 1000,
 };
+
+/**
+ * RFC 9260 §8.3 lets the upper layer disable HEARTBEAT on a destination. The endpoint does: the
+ * peer's ICE consent checks (RFC 7675, at least every ~5 s from every browser) prove the path
+ * and the peer alive, and the ICE-lite agent fails the peer when they stop (30 s). Our own
+ * HEARTBEATs would add two datagrams per peer per 30 s to an idle endpoint and prove nothing
+ * more. The peer's HEARTBEATs are still answered.
+ */
+export const ENDPOINT_SCTP_DEFAULTS = { heartbeatInterval: 0 };
 
 export type RtcMessageData = string | Uint8Array;
 
@@ -204,6 +216,8 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
   readonly #mux: IceMux;
   readonly #peers = new Map<string, RtcPeer>();
   readonly #byAgent = new Map<unknown, RtcPeer>();
+  /** one engine factory for every peer (it holds no per-peer state) */
+  readonly #engines: EngineFactory;
   #closed = false;
   #nextId = 1;
   readonly #counters = { peersAccepted: 0, peersConnected: 0, peersClosed: 0, peersRefused: 0 };
@@ -221,6 +235,7 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
     this.certificate = options.certificate ?? RTCCertificate.generate({ name: 'ECDSA', namedCurve: 'P-256' });
     this.#driver = driver;
     this.#mux = new IceMux({ maxAgents: options.maxPeers });
+    this.#engines = defaultEngines({ ...options.engines, sctp: { ...ENDPOINT_SCTP_DEFAULTS, ...options.engines?.sctp } });
     driver.router = (bytes, from, to, now) => {
       let agent;
       try {
@@ -391,7 +406,7 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
     if (this.#peers.has(peerId)) throw new DOMException(`peer id ${peerId} is in use`, 'OperationError');
     const o = this.options;
     const core = new PeerConnectionCore({
-      engines: defaultEngines(o.engines),
+      engines: this.#engines,
       certificate: this.certificate._dtls,
       random: secureRandom,
       iceLite: o.iceLite,
