@@ -51,6 +51,23 @@ t.test('the first datagram of a turn is drained at once, the rest of the turn to
   t.same(conn.drains, [1, 5], 'one drain after the first datagram, one after the other four');
 });
 
+t.test('a deadline already due runs inside service(), without a timer turn', async (t) => {
+  const driver = await UdpDriver.open({ addresses: ['127.0.0.1'] });
+  t.teardown(() => driver.close());
+  const conn = new Recorder();
+  conn.deadline = driver.now() - 1; // e.g. gathering done, the first check of a new checklist
+  driver.service(conn);
+  t.equal(conn.timeouts.length, 1, 'handled before service() returned');
+  t.equal(driver.stats().timerFires, 0, 'no timer was needed');
+  // an engine whose deadline stays in the past is bounded, then left to the timer
+  const stuck = new Recorder();
+  stuck.handleTimeout = (now) => void stuck.timeouts.push(now);
+  stuck.deadline = driver.now() - 1;
+  driver.service(stuck);
+  t.ok(stuck.timeouts.length >= 1 && stuck.timeouts.length <= 4, `a deadline that stays due: ${stuck.timeouts.length} inline runs`);
+  driver.unschedule(stuck);
+});
+
 t.test('one timer: kept when a deadline moves later, re-armed when it moves earlier', async (t) => {
   const driver = await UdpDriver.open({ addresses: ['127.0.0.1'] });
   t.teardown(() => driver.close());
