@@ -112,6 +112,8 @@ export class IceAgent {
   private dataEventsUsed = 0;
 
   private selected: CandidatePair | undefined;
+  /** `selected` is only the best valid pair so far, not a nominated one (§12.1). */
+  private provisional = false;
   private nominating: CandidatePair | undefined;
   private remoteEndOfCandidates = false;
   private nextCheckAt = 0;
@@ -660,6 +662,7 @@ export class IceAgent {
       pair.nominated = true;
       this.selectBestNominated(now);
     }
+    this.selectProvisional(now);
     this.maybeNominate(now); // the best pair may have just succeeded
     this.updateConnectionState(now);
   }
@@ -867,7 +870,23 @@ export class IceAgent {
     if (best) this.select(best, now);
   }
 
+  /**
+   * RFC 8445 §12.1: before a pair is selected, data MAY go over any valid pair. Until nomination
+   * selects one, the best valid pair carries data (DTLS starts a round trip earlier, as
+   * libjuice does); nomination then selects as usual. Not during a restart (the previous
+   * selected pair keeps the data, §12.1) and not for lite agents (they select on USE-CANDIDATE).
+   */
+  private selectProvisional(now: number): void {
+    if (this.settings.lite || (this.selected !== undefined && !this.provisional)) return;
+    let best: CandidatePair | undefined;
+    for (const p of this.checklist.pairs) if (p.valid && (!best || p.priority > best.priority)) best = p;
+    if (best === undefined || best === this.selected) return;
+    this.select(best, now);
+    this.provisional = true;
+  }
+
   private select(pair: CandidatePair, now: number): void {
+    this.provisional = false;
     if (this.selected !== pair) {
       this.selected = pair;
       this.statsCounters.selectedPairChanges++;
