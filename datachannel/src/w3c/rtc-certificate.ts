@@ -8,6 +8,10 @@ export interface RTCDtlsFingerprint {
 }
 
 const DAY_MS = 86_400_000;
+/** A shared default certificate this close to its expiry is replaced for new connections. */
+const SHARED_RENEW_MARGIN_MS = DAY_MS;
+
+let shared: RTCCertificate | undefined;
 
 export class RTCCertificate {
   readonly #certificate: DtlsCertificate;
@@ -29,6 +33,23 @@ export class RTCCertificate {
   /** @internal the DTLS identity */
   get _dtls(): DtlsCertificate {
     return this.#certificate;
+  }
+
+  /**
+   * The process-wide default identity of connections configured without `certificates`
+   * (generated on first use, ECDSA P-256, 30 days; replaced once less than a day is left).
+   * Generating one per connection costs a key pair and a signature (~0.4 ms) on the setup path.
+   * Sharing it is what a server does with its TLS key: the handshake keys still come from a
+   * fresh ECDHE exchange per connection and the fingerprint in each description still
+   * authenticates it (RFC 8827 §6.5); what the peer can see is that two connections come from
+   * the same process. `tsrtc.certificate: 'per-connection'` restores W3C's default (a new
+   * certificate per RTCPeerConnection).
+   */
+  static shared(now: number = wallClockNow()): RTCCertificate {
+    if (shared === undefined || shared.expires - now < SHARED_RENEW_MARGIN_MS) {
+      shared = RTCCertificate.generate({ name: 'ECDSA', namedCurve: 'P-256' });
+    }
+    return shared;
   }
 
   /**

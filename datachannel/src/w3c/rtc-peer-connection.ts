@@ -45,6 +45,11 @@ export interface TsrtcPeerConnectionOptions {
   maxMessageSize?: number;
   /** engine settings (DTLS MTU and timers, SCTP windows and timers, …) */
   engines?: EngineSettings;
+  /**
+   * DTLS identity without `certificates`: 'shared' (default; one process-wide certificate, see
+   * `RTCCertificate.shared`) or 'per-connection' (a new one per RTCPeerConnection, ~0.4 ms).
+   */
+  certificate?: 'shared' | 'per-connection';
 }
 
 export interface RTCConfiguration {
@@ -152,8 +157,9 @@ export class RTCPeerConnection extends EventTarget {
     if (certificate !== undefined && certificate.expires <= wallClockNow()) {
       throw new DOMException('the certificate has expired', 'InvalidAccessError');
     }
-    this.#certificate = certificate ?? RTCCertificate.generate({ name: 'ECDSA', namedCurve: 'P-256' });
     const ts = configuration.tsrtc ?? {};
+    this.#certificate = certificate ??
+      (ts.certificate === 'per-connection' ? RTCCertificate.generate({ name: 'ECDSA', namedCurve: 'P-256' }) : RTCCertificate.shared());
     this.#core = new PeerConnectionCore({
       engines: defaultEngines(ts.engines),
       certificate: this.#certificate._dtls,

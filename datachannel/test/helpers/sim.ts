@@ -29,6 +29,9 @@ export class Sim {
   delivered = 0;
   /** drop predicate for loss tests */
   drop: (data: Uint8Array, from: SimPeer) => boolean = () => false;
+  /** one-way delay of every datagram, ms of virtual time (0: delivered in the same pass) */
+  delay = 0;
+  private readonly inFlight: { at: number; dest: SimPeer; data: Uint8Array; from: TransportAddress; to: TransportAddress }[] = [];
 
   /** `linkMtu`: the interface MTU the driver would read for `address` (undefined: unknown, 1500 assumed) */
   add(address: string, port: number, settings: Partial<PeerConnectionCoreSettings> = {}, seed = 1, linkMtu?: number): SimPeer {
@@ -56,13 +59,26 @@ export class Sim {
           const dest = this.peers.find((q) => q.address.address === t.to.address && q.address.port === t.to.port);
           if (dest === undefined || this.drop(t.data, p)) continue;
           moved = true;
+          if (this.delay > 0) {
+            this.inFlight.push({ at: this.now + this.delay, dest, data: t.data.slice(), from: t.from, to: t.to });
+            continue;
+          }
           this.delivered++;
           dest.core.handlePacket(t.data.slice(), t.from, t.to, this.now);
         }
       }
+      for (let i = 0; i < this.inFlight.length; i++) {
+        const f = this.inFlight[i];
+        if (f.at > this.now) continue;
+        this.inFlight.splice(i--, 1);
+        moved = true;
+        this.delivered++;
+        f.dest.core.handlePacket(f.data, f.from, f.to, this.now);
+      }
       if (until()) return true;
       if (moved) continue;
       let next: number | undefined;
+      for (const f of this.inFlight) if (next === undefined || f.at < next) next = f.at;
       for (const p of this.peers) {
         const d = p.core.nextDeadline();
         if (d !== undefined && (next === undefined || d < next)) next = d;
