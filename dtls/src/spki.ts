@@ -6,17 +6,31 @@ import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
  * that skips node's X509Certificate parse, whose OpenSSL 3 decoding costs several hundred µs
  * per handshake. Anything else (RSA, other curves) goes through X509Certificate.
  * Throws (any error) on a certificate that does not parse; callers turn that into an alert.
+ *
+ * The import (~75 µs, point validation included) is remembered for the last few keys: a peer
+ * that connects again with the same certificate (one process-wide certificate, as tsrtc and
+ * servers use) costs a lookup. A KeyObject depends on the point alone and never changes.
  */
 export function certificatePublicKey(der: Uint8Array): KeyObject {
   const point = p256Point(der);
   if (point !== undefined) {
-    return createPublicKey({
-      key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) },
-      format: 'jwk',
-    });
+    const x = b64url(point.subarray(1, 33));
+    const y = b64url(point.subarray(33, 65));
+    const id = x + y;
+    let key = recentKeys.get(id);
+    if (key === undefined) {
+      key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+      if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
+      recentKeys.set(id, key);
+    }
+    return key;
   }
   return new X509Certificate(der).publicKey;
 }
+
+/** P-256 public keys imported lately, oldest first (by the base64url of their point). */
+const RECENT_KEYS = 64;
+const recentKeys = new Map<string, KeyObject>();
 
 const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 

@@ -27,6 +27,20 @@ t.test('the P-256 fast path returns the key X509Certificate finds: our certifica
   t.end();
 });
 
+t.test('a recently imported key is reused for the same point only', (t) => {
+  const a = generateCertificate().der;
+  const b = generateCertificate().der;
+  const ka = certificatePublicKey(a);
+  t.equal(certificatePublicKey(a.slice()), ka, 'same certificate again: the same KeyObject');
+  const kb = certificatePublicKey(b);
+  t.not(kb, ka, 'another certificate: its own key');
+  t.notOk(same(kb.export({ type: 'spki', format: 'der' }), ka.export({ type: 'spki', format: 'der' })));
+  for (let i = 0; i < 70; i++) certificatePublicKey(generateCertificate().der); // more than the cache holds
+  const again = certificatePublicKey(a);
+  t.ok(same(again.export({ type: 'spki', format: 'der' }), ka.export({ type: 'spki', format: 'der' })), 'evicted, imported again: same key');
+  t.end();
+});
+
 t.test('anything else falls back to X509Certificate; truncations and junk never match the fast path', (t) => {
   const der = generateCertificate().der;
   for (let n = 0; n < der.length; n += 7) t.equal(p256Point(der.subarray(0, n)), undefined);
