@@ -4,8 +4,27 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secureRandom } from '../src/driver/clock.js';
 import { DeadlineHeap } from '../src/driver/deadline-heap.js';
 import { parseIceServerUrl } from '../src/driver/resolve.js';
+
+t.test('secureRandom: pooled bytes are handed out once; large requests come from the OS directly', (t) => {
+  const seen = new Set<string>();
+  let zero = 0;
+  for (let i = 0; i < 2000; i++) { // several pool refills
+    const out = new Uint8Array(1 + (i % 24));
+    secureRandom(out);
+    if (out.length >= 8) seen.add(Buffer.from(out).toString('hex'));
+    if (out.length >= 8 && out.every((b) => b === 0)) zero++;
+  }
+  t.equal(zero, 0, 'no all-zero output (a consumed pool byte is never reused)');
+  t.equal(seen.size, [...Array(2000).keys()].filter((i) => 1 + (i % 24) >= 8).length, 'every output of 8+ bytes distinct');
+  const big = new Uint8Array(1024);
+  secureRandom(big);
+  t.ok(big.some((b) => b !== 0));
+  secureRandom(new Uint8Array(0));
+  t.end();
+});
 
 t.test('deadline heap pops live entries in deadline order (property, against a sorted model)', (t) => {
   fc.assert(
