@@ -36,6 +36,16 @@ function gatheringComplete(pc: PeerConnection): Promise<void> {
   });
 }
 
+/** Called with a stage name when a setup reaches it (the time is the caller's to take). */
+export type StageMark = (stage: string) => void;
+
+/** W3C state events of one peer as stages: the same for every subject. */
+function watchStages(pc: PeerConnection, side: string, mark: StageMark): void {
+  const w = pc as unknown as { addEventListener?: (type: string, f: () => void) => void; iceConnectionState?: string; connectionState?: string };
+  w.addEventListener?.('iceconnectionstatechange', () => mark(`ice ${w.iceConnectionState} ${side}`));
+  w.addEventListener?.('connectionstatechange', () => mark(`pc ${w.connectionState} ${side}`));
+}
+
 function opened(ch: Channel): Promise<void> {
   if (ch.readyState === 'open') return Promise.resolve();
   return new Promise((resolve) => { ch.onopen = () => resolve(); });
@@ -71,12 +81,17 @@ class TrickleLink {
  * otherwise each side waits for gathering to complete and sends one full description. With a
  * `path`, every candidate is rewritten to the impairment relay.
  */
-export async function connectPair(subject: Subject, opts: { trickle: boolean; channelInit?: Record<string, unknown>; timeoutMs?: number; path?: ImpairedPath }): Promise<Pair> {
+export async function connectPair(subject: Subject, opts: { trickle: boolean; channelInit?: Record<string, unknown>; timeoutMs?: number; path?: ImpairedPath; mark?: StageMark }): Promise<Pair> {
   const t0 = performance.now();
+  const mark = opts.mark;
   const a = subject.create();
+  mark?.('create a');
   const b = subject.create();
+  mark?.('create b');
+  if (mark) watchStages(a, 'a', mark);
+  if (mark) watchStages(b, 'b', mark);
   const path = opts.path;
-  const remoteChannel = new Promise<Channel>((resolve) => { b.ondatachannel = (ev) => resolve(ev.channel); });
+  const remoteChannel = new Promise<Channel>((resolve) => { b.ondatachannel = (ev) => { mark?.('datachannel b'); resolve(ev.channel); }; });
   const toB = new TrickleLink(b, path);
   const toA = new TrickleLink(a, path);
   if (opts.trickle) {
@@ -91,15 +106,21 @@ export async function connectPair(subject: Subject, opts: { trickle: boolean; ch
   };
   const work = (async () => {
     await a.setLocalDescription(await a.createOffer());
+    mark?.('offer set a');
     if (!opts.trickle) await gatheringComplete(a);
+    mark?.('gathered a');
     await b.setRemoteDescription(await describe(a));
     await toB.remoteDescriptionSet();
+    mark?.('offer set b');
     await b.setLocalDescription(await b.createAnswer());
+    mark?.('answer set b');
     if (!opts.trickle) await gatheringComplete(b);
+    mark?.('gathered b');
     await a.setRemoteDescription(await describe(b));
     await toA.remoteDescriptionSet();
+    mark?.('answer set a');
     const cb = await remoteChannel;
-    await Promise.all([opened(ca), opened(cb)]);
+    await Promise.all([opened(ca).then(() => mark?.('open a')), opened(cb)]);
     return cb;
   })();
   try {
