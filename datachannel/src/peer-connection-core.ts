@@ -567,6 +567,7 @@ export class PeerConnectionCore {
       mid: this.mid,
       sctpPort: this.settings.sctpPort,
       maxMessageSize: this.settings.maxMessageSize,
+      maxDatagram: MAX_RECEIVE_DATAGRAM,
       legacy: type === 'answer' && this.legacy,
       offerSections: type === 'answer' ? this.remote?.sections : undefined,
       candidates: useCandidates ? this.localCandidateText : [],
@@ -736,7 +737,7 @@ export class PeerConnectionCore {
           // one SCTP packet fills one DTLS record of a full datagram (RFC 8261 §5)
           mtu: sctpMtu(this.dtls),
           // PLPMTUD (RFC 8261 §5, RFC 8899 §6.2) searches up to what the local link carries
-          maxMtu: sctpMaxMtu(this.selectedLocal, this.linkMtus, this.dtls),
+          maxMtu: sctpMaxMtu(this.selectedLocal, this.linkMtus, this.dtls, remote.maxDatagram),
           // RFC 9653 zero checksum would save CRC32c (~5 % of CPU in the loopback bench), but
           // announcing it breaks pion/sctp < 1.8.7, which rejects an INIT with any parameter it
           // does not know (pion/sctp#298; /work/shared/peers/pion/build.sh): off by default, as in
@@ -829,6 +830,15 @@ export class PeerConnectionCore {
 
 /** DTLS plaintext limit (RFC 6347 §4.1 / RFC 5246 §6.2.1: 2^14): one SCTP packet is one record. */
 const MAX_RECORD_PLAINTEXT = 16384;
+/** the largest datagram we receive (the UDP driver reads up to 64 KiB), our a=tsrtc-max-datagram */
+const MAX_RECEIVE_DATAGRAM = 65535;
+/**
+ * The largest DTLS datagram assumed for a peer that does not announce a=tsrtc-max-datagram:
+ * libwebrtc (Chrome, Safari, @roamhq/wrtc) queues received DTLS datagrams in 2048-byte
+ * buffers (kMaxDtlsPacketLen) and a larger one wedges that queue for good: every later datagram
+ * is dropped (seen here with wrtc: a 2137-byte probe, then no DATA acknowledged ever again).
+ */
+const UNANNOUNCED_MAX_DATAGRAM = 2048;
 /** interface MTU assumed when the driver could not read it, and beyond a TURN server */
 const DEFAULT_LINK_MTU = 1500;
 /**
@@ -841,17 +851,18 @@ const TURN_OVERHEAD = 20 + 24 + 4 + 3;
 /**
  * Largest SCTP packet PLPMTUD probes for: the selected local address's interface MTU less the
  * IP and UDP headers (28 for IPv4, 48 for IPv6), TURN framing on a relayed pair and one DTLS
- * record's overhead; at most one record. Never a datagram the local IP layer would fragment
- * (Node cannot set DF). Whatever lies beyond the first link is left to the probes.
+ * record's overhead; at most one record, and at most the datagram the peer accepts (its
+ * a=tsrtc-max-datagram, else 2048). Never a datagram the local IP layer would fragment (Node
+ * cannot set DF). Whatever lies beyond the first link is left to the probes.
  */
-function sctpMaxMtu(local: IceCandidateFields | undefined, linkMtus: ReadonlyMap<string, number>, dtls: DtlsEndpointPort | undefined): number | undefined {
+function sctpMaxMtu(local: IceCandidateFields | undefined, linkMtus: ReadonlyMap<string, number>, dtls: DtlsEndpointPort | undefined, remoteMaxDatagram: number | undefined): number | undefined {
   const overhead = dtls?.recordOverhead;
   if (local === undefined || overhead === undefined) return undefined;
   const relayed = local.type === 'relay';
   let link = (relayed ? undefined : linkMtus.get(local.address)) ?? (local.relatedAddress !== undefined ? linkMtus.get(local.relatedAddress) : undefined) ?? DEFAULT_LINK_MTU;
   if (relayed) link = Math.min(link, DEFAULT_LINK_MTU) - TURN_OVERHEAD;
   const ipUdp = local.address.includes(':') ? 48 : 28;
-  return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead);
+  return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead, (remoteMaxDatagram ?? UNANNOUNCED_MAX_DATAGRAM) - overhead);
 }
 
 /** Largest SCTP packet that fits one DTLS record in one datagram of the DTLS MTU (default 1200 − 37). */

@@ -21,6 +21,8 @@ export interface LocalDescriptionParams {
   sctpPort: number;
   /** our a=max-message-size (what we accept) */
   maxMessageSize: number;
+  /** our a=tsrtc-max-datagram (the largest DTLS datagram we accept); omitted when undefined */
+  maxDatagram?: number;
   /** answer the pre-RFC 8841 form (`DTLS/SCTP 5000` + a=sctpmap) when the offer used it */
   legacy: boolean;
   /** candidate-attribute values (`candidate:…`) */
@@ -91,6 +93,9 @@ function writeDataSection(lines: string[], p: LocalDescriptionParams, ip: string
     lines.push(`a=sctp-port:${p.sctpPort}`);
   }
   lines.push(`a=max-message-size:${p.maxMessageSize}`);
+  // not a registered attribute: others ignore it (RFC 8866 §5.13); it tells a tsrtc peer that
+  // SCTP path MTU discovery may probe datagrams above libwebrtc's 2048-byte DTLS receive buffer
+  if (p.maxDatagram !== undefined) lines.push(`a=tsrtc-max-datagram:${p.maxDatagram}`);
 }
 
 /** What we need of the peer's description. */
@@ -107,6 +112,8 @@ export interface RemoteDescriptionInfo {
   sctpPort: number;
   /** a=max-message-size; 65536 when absent (RFC 8841 §6.1); 0 = no limit */
   maxMessageSize: number;
+  /** a=tsrtc-max-datagram: the largest DTLS datagram the peer accepts; undefined when absent (not tsrtc) */
+  maxDatagram: number | undefined;
   legacy: boolean;
   candidates: IceCandidateFields[];
   endOfCandidates: boolean;
@@ -196,6 +203,10 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
     maxMessageSize = Number(mmsText);
     if (!Number.isInteger(maxMessageSize) || maxMessageSize < 0) fail(`bad a=max-message-size ${mmsText}`);
   }
+  const maxDatagramText = media.get('tsrtc-max-datagram')?.[0];
+  const maxDatagramValue = maxDatagramText === undefined ? NaN : Number(maxDatagramText);
+  // a bad value is ignored (an attribute only we define is no reason to refuse a description)
+  const maxDatagram = Number.isInteger(maxDatagramValue) && maxDatagramValue >= 1200 && maxDatagramValue <= 65535 ? maxDatagramValue : undefined;
   const candidates: IceCandidateFields[] = [];
   for (const c of media.get('candidate') ?? []) {
     try {
@@ -216,6 +227,7 @@ export function readRemoteDescription(sdp: string, parseCandidate: (text: string
     mLineIndex,
     sctpPort,
     maxMessageSize,
+    maxDatagram,
     legacy,
     candidates,
     endOfCandidates: media.has('end-of-candidates'),

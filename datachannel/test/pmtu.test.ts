@@ -7,13 +7,28 @@ import type { ManagedChannel } from '../src/data-channel-manager.js';
 const ofType = <T extends string>(p: SimPeer, type: T) => p.events.filter((e) => e.type === type);
 const DTLS_OVERHEAD = 37; // AES-GCM record: header 13, explicit nonce 8, tag 16
 
+/** offer/answer; `announce: false` removes a=tsrtc-max-datagram, as a peer that is not tsrtc */
+function negotiateAs(sim: Sim, a: SimPeer, b: SimPeer, announce: boolean): void {
+  if (announce) return negotiate(sim, a, b);
+  const strip = (sdp: string) => sdp.replace(/a=tsrtc-max-datagram:\d+\r\n/, '');
+  a.core.createOffer();
+  a.core.setLocalDescription('offer', sim.now);
+  a.core.handleTimeout(sim.now);
+  b.core.setRemoteDescription('offer', strip(a.core.localDescription()!.sdp), sim.now);
+  b.core.createAnswer();
+  b.core.setLocalDescription('answer', sim.now);
+  b.core.handleTimeout(sim.now);
+  a.core.setRemoteDescription('answer', strip(b.core.localDescription()!.sdp), sim.now);
+}
+
 /** Connects a pair whose interfaces have MTU `linkMtu`, sends `n` messages of `size` bytes a → b. */
-function bulk(t: Test, linkMtu: number | undefined, pathMtu: number, n: number, size: number) {
+function bulk(t: Test, linkMtu: number | undefined, pathMtu: number, n: number, size: number, announce = true) {
   const sim = new Sim();
   const a = sim.add('10.0.0.1', 1000, {}, 1, linkMtu);
   const b = sim.add('10.0.0.2', 2000, {}, 2, linkMtu);
   const ch = a.core.createDataChannel({ label: 'bulk' }, sim.now);
-  negotiate(sim, a, b);
+  negotiateAs(sim, a, b, announce);
+  t.match(a.core.localDescription()!.sdp, /\r\na=tsrtc-max-datagram:65535\r\n/, 'we announce the datagrams we accept');
   t.ok(sim.run(() => ofType(b, 'open').length === 1), 'open');
   let largest = 0;
   const sent: { ref: Uint8Array; copy: Uint8Array }[] = [];
@@ -35,6 +50,11 @@ function bulk(t: Test, linkMtu: number | undefined, pathMtu: number, n: number, 
 t.test('loopback (interface MTU 65536): SCTP packets grow to one full DTLS record (16 KiB)', async (t) => {
   const largest = bulk(t, 65536, 65536, 200, 64 * 1024);
   t.equal(largest, 16384 + DTLS_OVERHEAD, `largest datagram ${largest}`);
+});
+
+t.test('a peer that does not announce a=tsrtc-max-datagram (libwebrtc: 2048-byte DTLS buffers) never gets a larger datagram', async (t) => {
+  const largest = bulk(t, 65536, 65536, 100, 64 * 1024, false);
+  t.ok(largest <= 2048 && largest > 2048 - 8, `largest datagram ${largest}`);
 });
 
 t.test('an Ethernet interface (MTU 1500): datagrams fill 1500-byte IP packets, none larger', async (t) => {
