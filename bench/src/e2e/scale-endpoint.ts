@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { RtcEndpoint } from '@tsrtc/datachannel';
 
 const endpoint = await RtcEndpoint.listen({ address: '127.0.0.1', announcedAddresses: ['127.0.0.1'], maxPeers: 1_000_000 } as never);
@@ -44,7 +44,9 @@ process.on('message', (m: { id: number; offer?: string; usage?: boolean; gc?: bo
     const d = endpoint.stats();
     if (m.gc) { gc?.(); gc?.(); }
     const mem = process.memoryUsage();
-    process.send!({ id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers, cpuUs: c0.user + c0.system, sysUs: c0.system, loopActiveMs: performance.eventLoopUtilization().active, peers: connected, datagramsReceived: d.datagramsReceived, datagramsSent: d.datagramsSent });
+    // the young generation grows with the allocation rate (handshakes), not with the peers held
+    const young = getHeapSpaceStatistics().filter((x) => x.space_name === 'new_space' || x.space_name === 'new_large_object_space').reduce((a, x) => a + x.space_size, 0);
+    process.send!({ id: m.id, young, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers, cpuUs: c0.user + c0.system, sysUs: c0.system, loopActiveMs: performance.eventLoopUtilization().active, peers: connected, datagramsReceived: d.datagramsReceived, datagramsSent: d.datagramsSent });
   }
 });
 process.on('disconnect', () => { void endpoint.close().finally(() => process.exit(0)); setTimeout(() => process.exit(0), 3000).unref(); });

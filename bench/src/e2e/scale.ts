@@ -7,19 +7,23 @@
  * CPU (offer → both sides open, endpoint CPU-seconds spent / handshakes) next to the wall rate.
  *
  * Memory baseline: the endpoint first serves and closes a warm-up batch (`warmup` peers, default
- * 10), so that one-time costs (bytecode and JIT code of the handshake paths, lazily created
- * module state) are not charged to the first N peers. The batch is small next to N, so the
- * memory its peers freed and the measured peers reuse stays small next to what they use.
+ * 100, env BENCH_SCALE_WARMUP, connected `concurrency` at a time like the measured ones), so that
+ * one-time costs of a burst of handshakes are not charged to the first N peers: bytecode and JIT
+ * code of the handshake paths, V8 space and malloc high-water marks (5-10 MB here: RSS per peer
+ * at 100 / 1,000 peers is ~50 / ~10 KiB higher with a 10-peer warm-up). Heap and external per
+ * peer are live objects after GC and do not depend on it; RSS per peer stays above them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { RTCPeerConnection } from '@tsrtc/datachannel';
 
-interface Usage { rss: number; heapUsed: number; external: number; arrayBuffers: number; cpuUs: number; sysUs: number; loopActiveMs: number; peers: number; datagramsReceived: number; datagramsSent: number }
+interface Usage { young: number; rss: number; heapUsed: number; external: number; arrayBuffers: number; cpuUs: number; sysUs: number; loopActiveMs: number; peers: number; datagramsReceived: number; datagramsSent: number }
 
 export interface ScaleResult {
   peers: number;
   connected: number;
   rssKiBPerPeer: number;
+  /** growth of V8's young generation (semi-spaces) over the baseline, MiB: part of the RSS growth, sized by the handshake rate, not by the peers held */
+  youngGrowthMiB: number;
   heapKiBPerPeer: number;
   externalKiBPerPeer: number;
   idleCpuPct: number;
@@ -86,14 +90,18 @@ async function connectClient(ep: EndpointProcess): Promise<RTCPeerConnection> {
 /** Runs the ladder of peer counts (each on a fresh endpoint). */
 export async function scale(counts: number[], opts: { idleMs: number; concurrency: number; warmup?: number; log: (s: string) => void }): Promise<ScaleResult[]> {
   const results: ScaleResult[] = [];
-  const warmup = opts.warmup ?? 10;
+  const warmup = opts.warmup ?? Number(process.env.BENCH_SCALE_WARMUP ?? 100);
   for (const n of counts) {
     const ep = await EndpointProcess.start();
     const clients: RTCPeerConnection[] = [];
     try {
       await new Promise((r) => setTimeout(r, 500));
       // warm-up batch: connect, close, wait until the endpoint dropped them all
-      const warm = await Promise.all(Array.from({ length: warmup }, () => connectClient(ep)));
+      const warm: RTCPeerConnection[] = [];
+      let w = 0;
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency, warmup) }, async () => {
+        while (w < warmup) { w++; warm.push(await connectClient(ep)); }
+      }));
       for (const pc of warm) pc.close();
       for (let i = 0; i < 100 && (await ep.usage()).peers > 0; i++) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 500));
@@ -130,6 +138,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
         peers: n,
         connected,
         rssKiBPerPeer: per(mem.rss, base.rss),
+        youngGrowthMiB: (mem.young - base.young) / 2 ** 20,
         heapKiBPerPeer: per(mem.heapUsed, base.heapUsed),
         externalKiBPerPeer: per(mem.external, base.external),
         idleCpuPct: (100 * (idle1.cpuUs - idle0.cpuUs) / 1e3) / idleWall,
@@ -144,7 +153,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
       };
       results.push(r);
       opts.log(`scale ${n}: ${connected} connected${failures.length ? `, ${failures.length} failed (${failures[0]})` : ''}; ` +
-        `${r.rssKiBPerPeer.toFixed(1)} KiB RSS/peer, ${r.heapKiBPerPeer.toFixed(1)} KiB heap/peer, ${r.externalKiBPerPeer.toFixed(1)} KiB external/peer, idle CPU ${r.idleCpuPct.toFixed(2)} % (sys ${r.idleSysPct.toFixed(2)}, loop active ${r.idleLoopActivePct.toFixed(2)} %; ${r.idleDatagramsInPerSec.toFixed(0)} datagrams/s in, ${r.idleDatagramsOutPerSec.toFixed(0)} out, ${r.idleCpuUsPerDatagram.toFixed(1)} µs CPU per datagram in), ` +
+        `${r.rssKiBPerPeer.toFixed(1)} KiB RSS/peer (young generation +${r.youngGrowthMiB.toFixed(1)} MiB), ${r.heapKiBPerPeer.toFixed(1)} KiB heap/peer, ${r.externalKiBPerPeer.toFixed(1)} KiB external/peer, idle CPU ${r.idleCpuPct.toFixed(2)} % (sys ${r.idleSysPct.toFixed(2)}, loop active ${r.idleLoopActivePct.toFixed(2)} %; ${r.idleDatagramsInPerSec.toFixed(0)} datagrams/s in, ${r.idleDatagramsOutPerSec.toFixed(0)} out, ${r.idleCpuUsPerDatagram.toFixed(1)} µs CPU per datagram in), ` +
         `${r.handshakesPerCpuSec.toFixed(0)} handshakes/CPU-s, ${r.handshakesPerWallSec.toFixed(0)}/s wall`);
     } finally {
       for (const pc of clients) pc.close();
