@@ -173,6 +173,8 @@ const MAX_BURST_CREDIT = 16;
  * was most of an idle peer's memory).
  */
 const SACK_GAP_SCRATCH = new Int32Array(2 * 4096);
+/** Gap blocks of the SACK being written: filled and written out within one writeSackChunk. */
+let sackGapsOut = new Uint16Array(2 * 64);
 
 export class SctpAssociation {
   readonly settings: ResolvedSctpSettings;
@@ -209,7 +211,8 @@ export class SctpAssociation {
   private readonly iReassembly: InterleavedReassembly;
   private sackNow = false;
   private packetsSinceSack = 0;
-  private readonly sackGaps: Uint16Array;
+  /** gap blocks one SACK may carry: as many as fit a base-MTU packet */
+  private readonly maxSackGaps: number;
   private peerNextReqSeq = 0;
   private lastReconfigResult = { seq: -1, result: 0 };
 
@@ -290,7 +293,7 @@ export class SctpAssociation {
     this.cc = new CongestionControl(s.mtu, s.initialCwndMtus, s.aRwnd);
     this.rto = new RtoEstimator(s.rtoInitial, s.rtoMin, s.rtoMax);
     this.pl = new Plpmtud({ base: s.mtu, max: s.maxMtu, probeTimer: s.pmtuProbeTimer, maxProbes: PMTU_MAX_PROBES, raiseTimer: s.pmtuRaiseTimer });
-    this.sackGaps = new Uint16Array(2 * Math.max(1, Math.floor((s.mtu - COMMON_HEADER_SIZE - 16) / 4)));
+    this.maxSackGaps = Math.max(1, Math.floor((s.mtu - COMMON_HEADER_SIZE - 16) / 4));
     const sink = { push: (m: DeliveredMessage) => this.deliver(m) };
     this.reassembly = new Reassembly(sink, s.maxReceiveBufferBytes, s.maxMessageSize);
     this.iReassembly = new InterleavedReassembly(sink, s.maxReceiveBufferBytes, s.maxMessageSize);
@@ -1371,12 +1374,13 @@ export class SctpAssociation {
   private writeSackChunk(): void {
     const w = this.writer;
     const tr = this.tracker!;
-    const maxGaps = Math.min(this.sackGaps.length / 2, Math.floor((w.room() - 16) / 4));
+    const maxGaps = Math.min(this.maxSackGaps, Math.floor((w.room() - 16) / 4));
     if (maxGaps < 0) return;
-    const nGaps = tr.gapBlocks(this.sackGaps, maxGaps);
+    if (sackGapsOut.length < 2 * maxGaps) sackGapsOut = new Uint16Array(2 * maxGaps);
+    const nGaps = tr.gapBlocks(sackGapsOut, maxGaps);
     const nDups = Math.min(tr.duplicates.length, Math.floor((w.room() - sackSize(nGaps, 0)) / 4));
     const rwnd = Math.max(0, this.settings.aRwnd - this.reassembly.bufferedBytes - this.iReassembly.bufferedBytes);
-    writeSack(w, wrap32(tr.cumulativeTsn), rwnd, this.sackGaps, nGaps, tr.duplicates, nDups);
+    writeSack(w, wrap32(tr.cumulativeTsn), rwnd, sackGapsOut, nGaps, tr.duplicates, nDups);
     if (tr.duplicates.length) tr.duplicates.length = 0;
     this.sackNow = false;
     this.delayedSack = undefined;
