@@ -150,8 +150,10 @@ export class PeerConnectionCore {
   private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
 
   constructor(settings: PeerConnectionCoreSettings, now: number) {
-    const s = { ...DEFAULT_PEER_CONNECTION_SETTINGS } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(settings)) if (v !== undefined) s[k] = v;
+    // Object.assign, not a spread or a key-by-key loop: both left each connection's settings
+    // with a hidden class (and descriptor array) of its own
+    const s = Object.assign({}, DEFAULT_PEER_CONNECTION_SETTINGS, settings) as Record<string, unknown>;
+    for (const k in settings) if (s[k] === undefined) s[k] = (DEFAULT_PEER_CONNECTION_SETTINGS as Record<string, unknown>)[k];
     this.settings = s as PeerConnectionCore['settings'];
     this.now = now;
     this.channels = new DataChannelManager(settings.dataChannels);
@@ -832,13 +834,6 @@ export class PeerConnectionCore {
 const MAX_RECORD_PLAINTEXT = 16384;
 /** the largest datagram we receive (the UDP driver reads up to 64 KiB), our a=tsrtc-max-datagram */
 const MAX_RECEIVE_DATAGRAM = 65535;
-/**
- * The largest DTLS datagram assumed for a peer that does not announce a=tsrtc-max-datagram:
- * libwebrtc (Chrome, Safari, @roamhq/wrtc) queues received DTLS datagrams in 2048-byte
- * buffers (kMaxDtlsPacketLen) and a larger one wedges that queue for good: every later datagram
- * is dropped (seen here with wrtc: a 2137-byte probe, then no DATA acknowledged ever again).
- */
-const UNANNOUNCED_MAX_DATAGRAM = 2048;
 /** interface MTU assumed when the driver could not read it, and beyond a TURN server */
 const DEFAULT_LINK_MTU = 1500;
 /**
@@ -852,17 +847,25 @@ const TURN_OVERHEAD = 20 + 24 + 4 + 3;
  * Largest SCTP packet PLPMTUD probes for: the selected local address's interface MTU less the
  * IP and UDP headers (28 for IPv4, 48 for IPv6), TURN framing on a relayed pair and one DTLS
  * record's overhead; at most one record, and at most the datagram the peer accepts (its
- * a=tsrtc-max-datagram, else 2048). Never a datagram the local IP layer would fragment (Node
- * cannot set DF). Whatever lies beyond the first link is left to the probes.
+ * a=tsrtc-max-datagram). Never a datagram the local IP layer would fragment (Node cannot set
+ * DF). Whatever lies beyond the first link is left to the probes.
+ *
+ * A peer that does not announce a=tsrtc-max-datagram gets no probes (undefined: maxMtu = mtu):
+ * a probe is harmless only to a receiver that drops what it cannot take, and two common ones
+ * break instead. libwebrtc (Chrome, Safari, @roamhq/wrtc) queues received DTLS datagrams in
+ * 2048-byte buffers (kMaxDtlsPacketLen): a larger one wedges the queue for good (seen with wrtc:
+ * one 2137-byte probe, then no DATA acknowledged ever again). aiortc reads 1500 bytes of
+ * plaintext per datagram (`ssl.recv(1500)`): the rest of a larger record comes out with the
+ * next datagram, and every packet after it fails its checksum.
  */
 function sctpMaxMtu(local: IceCandidateFields | undefined, linkMtus: ReadonlyMap<string, number>, dtls: DtlsEndpointPort | undefined, remoteMaxDatagram: number | undefined): number | undefined {
   const overhead = dtls?.recordOverhead;
-  if (local === undefined || overhead === undefined) return undefined;
+  if (local === undefined || overhead === undefined || remoteMaxDatagram === undefined) return undefined;
   const relayed = local.type === 'relay';
   let link = (relayed ? undefined : linkMtus.get(local.address)) ?? (local.relatedAddress !== undefined ? linkMtus.get(local.relatedAddress) : undefined) ?? DEFAULT_LINK_MTU;
   if (relayed) link = Math.min(link, DEFAULT_LINK_MTU) - TURN_OVERHEAD;
   const ipUdp = local.address.includes(':') ? 48 : 28;
-  return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead, (remoteMaxDatagram ?? UNANNOUNCED_MAX_DATAGRAM) - overhead);
+  return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead, remoteMaxDatagram - overhead);
 }
 
 /** Largest SCTP packet that fits one DTLS record in one datagram of the DTLS MTU (default 1200 − 37). */

@@ -94,7 +94,7 @@ function writeDataSection(lines: string[], p: LocalDescriptionParams, ip: string
   }
   lines.push(`a=max-message-size:${p.maxMessageSize}`);
   // not a registered attribute: others ignore it (RFC 8866 §5.13); it tells a tsrtc peer that
-  // SCTP path MTU discovery may probe datagrams above libwebrtc's 2048-byte DTLS receive buffer
+  // SCTP path MTU discovery may probe it (libwebrtc and aiortc break on large datagrams)
   if (p.maxDatagram !== undefined) lines.push(`a=tsrtc-max-datagram:${p.maxDatagram}`);
 }
 
