@@ -58,6 +58,8 @@ export const DEFAULT_PEER_CONNECTION_SETTINGS = {
   maxEarlyDatagrams: 16,
 };
 
+const SETTINGS_TEMPLATE = { ...DEFAULT_PEER_CONNECTION_SETTINGS, engines: undefined, certificate: undefined, random: undefined, stunServers: undefined, turnServers: undefined, dataChannels: undefined };
+
 export type PeerConnectionCoreEvent =
   | DataChannelManagerEvent
   /** candidate-attribute text (`candidate:…`), or null at the end of gathering */
@@ -150,10 +152,12 @@ export class PeerConnectionCore {
   private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
 
   constructor(settings: PeerConnectionCoreSettings, now: number) {
-    // Object.assign, not a spread or a key-by-key loop: both left each connection's settings
-    // with a hidden class (and descriptor array) of its own
-    const s = Object.assign({}, DEFAULT_PEER_CONNECTION_SETTINGS, settings) as Record<string, unknown>;
-    for (const k in settings) if (s[k] === undefined) s[k] = (DEFAULT_PEER_CONNECTION_SETTINGS as Record<string, unknown>)[k];
+    // every key exists before the settings are copied in: all connections share one hidden class
+    const s = { ...SETTINGS_TEMPLATE } as Record<string, unknown>;
+    for (const k in settings) {
+      const v = (settings as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) s[k] = v;
+    }
     this.settings = s as PeerConnectionCore['settings'];
     this.now = now;
     this.channels = new DataChannelManager(settings.dataChannels);
@@ -740,15 +744,16 @@ export class PeerConnectionCore {
           mtu: sctpMtu(this.dtls),
           // PLPMTUD (RFC 8261 §5, RFC 8899 §6.2) searches up to what the local link carries
           maxMtu: sctpMaxMtu(this.selectedLocal, this.linkMtus, this.dtls, remote.maxDatagram),
-          // RFC 9653 zero checksum would save CRC32c (~5 % of CPU in the loopback bench), but
-          // announcing it breaks pion/sctp < 1.8.7, which rejects an INIT with any parameter it
-          // does not know (pion/sctp#298; /work/shared/peers/pion/build.sh): off by default, as in
-          // Chrome; `tsrtc.engines.sctp.zeroChecksum` turns it on.
-          zeroChecksum: false,
+          // RFC 9653 zero checksum saves CRC32c (with 16 KiB packets, ~15 % of the CPU of a
+          // loopback transfer), but announcing it breaks pion/sctp < 1.8.7, which rejects an INIT
+          // with any parameter it does not know (pion/sctp#298; /work/shared/peers/pion/build.sh):
+          // on only toward a peer whose description shows it is tsrtc (a=tsrtc-max-datagram), off
+          // otherwise, as in Chrome; `tsrtc.engines.sctp.zeroChecksum` decides when set.
+          zeroChecksum: remote.maxDatagram !== undefined,
         }, now);
         sctp.remoteMaxMessageSize = remote.maxMessageSize;
         this.sctp = sctp;
-        this.channels.attach(sctp);
+        this.channels.attach(sctp, now); // OPENs of existing channels ride with the COOKIE ECHO
         // Both ends send INIT, as Chrome (dcSCTP) and libdatachannel (usrsctp) do: aiortc waits
         // for an INIT when it is ICE-controlled, whatever its DTLS role. Crossing INITs are
         // resolved by SCTP (RFC 9260 §5.2.1).

@@ -3,6 +3,8 @@
 import t, { type Test } from 'tap';
 import { negotiate, Sim, type SimPeer } from './helpers/sim.js';
 import type { ManagedChannel } from '../src/data-channel-manager.js';
+import { defaultEngines } from '../src/default-engines.js';
+import type { SctpAssociation } from '@tsrtc/sctp';
 
 const ofType = <T extends string>(p: SimPeer, type: T) => p.events.filter((e) => e.type === type);
 const DTLS_OVERHEAD = 37; // AES-GCM record: header 13, explicit nonce 8, tag 16
@@ -70,4 +72,25 @@ t.test('an unknown interface MTU counts as 1500', async (t) => {
 t.test('a path narrower than the interface (1400 on a 9000 link): probes find it, the data arrives', async (t) => {
   const largest = bulk(t, 9000, 1400, 100, 16 * 1024);
   t.ok(largest > 1400, 'probes larger than the path were sent');
+});
+
+t.test('RFC 9653 zero checksum between tsrtc peers only (pion < 1.8.7 rejects the INIT parameter)', async (t) => {
+  for (const announce of [true, false]) {
+    const sctps: SctpAssociation[] = [];
+    const engines = defaultEngines();
+    const create = engines.createSctpAssociation.bind(engines);
+    engines.createSctpAssociation = (settings, now) => {
+      const a = create(settings, now);
+      sctps.push(a as unknown as SctpAssociation);
+      return a;
+    };
+    const sim = new Sim();
+    const a = sim.add('10.0.0.1', 1000, { engines }, 1, 65536);
+    const b = sim.add('10.0.0.2', 2000, { engines }, 2, 65536);
+    a.core.createDataChannel({ label: 'x' }, sim.now);
+    negotiateAs(sim, a, b, announce);
+    t.ok(sim.run(() => ofType(b, 'open').length === 1), 'open');
+    t.equal(sctps.length, 2);
+    t.same(sctps.map((s) => s.stats().zeroChecksum), [announce, announce], announce ? 'both send zero checksums' : 'CRC32c, as before');
+  }
 });
