@@ -58,6 +58,8 @@ export const DEFAULT_PEER_CONNECTION_SETTINGS = {
   maxEarlyDatagrams: 16,
 };
 
+const SETTINGS_TEMPLATE = { ...DEFAULT_PEER_CONNECTION_SETTINGS, engines: undefined, certificate: undefined, random: undefined, stunServers: undefined, turnServers: undefined, dataChannels: undefined };
+
 export type PeerConnectionCoreEvent =
   | DataChannelManagerEvent
   /** candidate-attribute text (`candidate:…`), or null at the end of gathering */
@@ -150,10 +152,12 @@ export class PeerConnectionCore {
   private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
 
   constructor(settings: PeerConnectionCoreSettings, now: number) {
-    // Object.assign, not a spread or a key-by-key loop: both left each connection's settings
-    // with a hidden class (and descriptor array) of its own
-    const s = Object.assign({}, DEFAULT_PEER_CONNECTION_SETTINGS, settings) as Record<string, unknown>;
-    for (const k in settings) if (s[k] === undefined) s[k] = (DEFAULT_PEER_CONNECTION_SETTINGS as Record<string, unknown>)[k];
+    // every key exists before the settings are copied in: all connections share one hidden class
+    const s = { ...SETTINGS_TEMPLATE } as Record<string, unknown>;
+    for (const k in settings) {
+      const v = (settings as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) s[k] = v;
+    }
     this.settings = s as PeerConnectionCore['settings'];
     this.now = now;
     this.channels = new DataChannelManager(settings.dataChannels);

@@ -109,13 +109,20 @@ export const DEFAULT_ICE_SETTINGS = {
   software: '',
 } as const;
 
+const RESOLVED_TEMPLATE = { ...DEFAULT_ICE_SETTINGS, localUfrag: undefined, localPwd: undefined, mdnsResolver: undefined, random: undefined };
+
 /** Numeric settings that must be finite, and at least 1 (counts, caps) or 0 (times). */
 const AT_LEAST_ONE = ['checkMaxTransmissions', 'gatherMaxTransmissions', 'maxRemoteCandidates', 'maxLocalCandidates', 'maxPairs', 'checkRto', 'gatherRto', 'consentInterval', 'consentProbeInterval', 'keepaliveInterval', 'turnLifetime'];
 const AT_LEAST_ZERO = ['ta', 'checkRtoMax', 'nominationDelay', 'disconnectedTimeout', 'failedTimeout', 'maxTurnQueue'];
 
 export function resolveSettings(settings: IceSettings): ResolvedIceSettings {
-  const out = { ...DEFAULT_ICE_SETTINGS } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(settings)) if (v !== undefined) out[k] = v;
+  // every key exists before the settings are copied in: all agents share one hidden class (adding
+  // keys to a copy of the defaults gave each agent its own, with a ~0.7 KiB descriptor array)
+  const out = { ...RESOLVED_TEMPLATE } as Record<string, unknown>;
+  for (const k in settings) {
+    const v = (settings as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
   if (settings.lite) out.controlling = false;
   for (const [keys, min] of [
     [AT_LEAST_ONE, 1],
