@@ -6,6 +6,9 @@
  * - In-band channels send DATA_CHANNEL_OPEN ordered and reliable on their own stream and are
  *   "open" as soon as it is sent; user messages go ordered until the ACK (or any message from
  *   the peer on that stream) arrives (RFC 8832 §6). Negotiated channels open with the association.
+ *   An OPEN of a channel that exists when the association is attached is queued before the
+ *   SCTP handshake, so it rides with the COOKIE ECHO (RFC 9260 §5.1); the channel still opens
+ *   when the association is up.
  * - Messages: PPID 51 (string) / 53 (binary); an empty message is PPID 56 / 57 carrying one
  *   zero byte (RFC 8831 §6.6).
  * - Closing = resetting our outgoing stream (RFC 8831 §6.7, RFC 6525). On an incoming reset we
@@ -43,6 +46,8 @@ export class ManagedChannel {
   state: DataChannelReadyState = 'connecting';
   /** RFC 8832 §6: in-band opener, OPEN sent, no ACK yet → send ordered. */
   awaitingAck = false;
+  /** the DATA_CHANNEL_OPEN is queued in the association (possibly before it connected) */
+  openQueued = false;
   /** set when we reset our outgoing stream and the peer confirmed */
   outgoingReset = false;
   /** set when the peer reset its outgoing stream (our incoming) */
@@ -215,8 +220,9 @@ export class DataChannelManager {
   }
 
   /** Attach the SCTP association (before or after it connects; `connected` arrives via `handleSctpEvent`). */
-  attach(sctp: SctpTransport): void {
+  attach(sctp: SctpTransport, now = 0): void {
     this.sctp = sctp;
+    for (const channel of this.byId.values()) if (channel.state === 'connecting') this.queueOpen(channel, now);
   }
 
   /**
@@ -332,20 +338,24 @@ export class DataChannelManager {
     return o;
   }
 
+  /** In-band channels: queue the DATA_CHANNEL_OPEN (ordered and reliable, RFC 8832 §6). */
+  private queueOpen(channel: ManagedChannel, now: number): void {
+    if (channel.negotiated || channel.openQueued || channel.id === null || this.sctp === undefined) return;
+    const open = encodeDataChannelOpen({
+      ...channelTypeFor(channel),
+      priority: channel.priority,
+      label: channel.label,
+      protocol: channel.protocol,
+    });
+    this.sctp.send(channel.id, Ppid.DCEP, open, {}, now);
+    channel.openQueued = true;
+    channel.awaitingAck = true;
+  }
+
   /** Open a channel on a connected association: in-band ones send DATA_CHANNEL_OPEN first. */
   private announce(channel: ManagedChannel, now: number): void {
     if (channel.id === null || this.sctp === undefined) return;
-    if (!channel.negotiated) {
-      const open = encodeDataChannelOpen({
-        ...channelTypeFor(channel),
-        priority: channel.priority,
-        label: channel.label,
-        protocol: channel.protocol,
-      });
-      // RFC 8832 §6: the OPEN is sent ordered and reliably
-      this.sctp.send(channel.id, Ppid.DCEP, open, {}, now);
-      channel.awaitingAck = true;
-    }
+    this.queueOpen(channel, now);
     if (channel.bufferedAmountLowThreshold > 0) this.sctp.setBufferedAmountLowThreshold(channel.id, channel.bufferedAmountLowThreshold);
     channel.state = 'open';
     this.counters.channelsOpened++;

@@ -753,7 +753,7 @@ export class PeerConnectionCore {
         }, now);
         sctp.remoteMaxMessageSize = remote.maxMessageSize;
         this.sctp = sctp;
-        this.channels.attach(sctp);
+        this.channels.attach(sctp, now); // OPENs of existing channels ride with the COOKIE ECHO
         // Both ends send INIT, as Chrome (dcSCTP) and libdatachannel (usrsctp) do: aiortc waits
         // for an INIT when it is ICE-controlled, whatever its DTLS role. Crossing INITs are
         // resolved by SCTP (RFC 9260 §5.2.1).

@@ -1340,6 +1340,7 @@ export class SctpAssociation {
     const s = this.settings;
     w.begin(s.localPort, s.remotePort, this.peerTag);
     let withCrc = !this.sendZeroChecksum;
+    let cookieEcho = false;
     // control chunks first
     while (this.control.length) {
       const c = this.control[0];
@@ -1348,10 +1349,14 @@ export class SctpAssociation {
         break;
       }
       this.control.shift();
-      if (c[0] === ChunkType.COOKIE_ECHO) withCrc = true; // RFC 9653 §5.2: not before the handshake completes
+      if (c[0] === ChunkType.COOKIE_ECHO) withCrc = cookieEcho = true; // RFC 9653 §5.2: not before the handshake completes
       w.appendChunk(c);
     }
-    if (dataState(this._state) && this.tracker) {
+    if (cookieEcho && this._state === 'cookie-echoed') {
+      // RFC 9260 §5.1 D: pending DATA MAY ride with the COOKIE ECHO (first in the packet); no other
+      // packet goes until the COOKIE ACK. A DCEP OPEN queued before the handshake arrives with it.
+      this.writeDataChunks(true);
+    } else if (dataState(this._state) && this.tracker) {
       // a pending delayed SACK rides along when DATA goes out anyway (§6.2 bundling)
       const dataGoesOut = this.rtxq.peekRetransmit() !== undefined || (this.burstLeft > 0 && this.sendQueue.hasData() && this.rtxq.flightBytes < this.cc.cwnd && sendsData(this._state));
       if (this.sackNow || (this.delayedSack !== undefined && dataGoesOut)) this.writeSackChunk();
@@ -1400,7 +1405,7 @@ export class SctpAssociation {
     if (this.t3 === undefined) this.t3 = this.now + this.rto.rto;
   }
 
-  private writeDataChunks(): void {
+  private writeDataChunks(withCookieEcho = false): void {
     const w = this.writer;
     const q = this.rtxq;
     const cc = this.cc;
@@ -1427,7 +1432,7 @@ export class SctpAssociation {
     }
     this.fastRetransmitBurst = false;
     // new data (§6.1 rules A, B; congestion window §7.2), at most Max.Burst packets (§6.1 D)
-    if (sendsData(this._state) && this.burstLeft > 0) {
+    if ((withCookieEcho || sendsData(this._state)) && this.burstLeft > 0) {
       const before = w.pos;
       const sq = this.sendQueue;
       while (w.room() > header + 4 && sq.hasData()) {

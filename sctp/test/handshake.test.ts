@@ -128,6 +128,37 @@ t.test('collision: both sides call connect() and both get established (RFC 9260 
   }
 });
 
+t.test('DATA queued before the handshake rides with the COOKIE ECHO (RFC 9260 §5.1 D), also when INITs cross', async (t) => {
+  for (const both of [false, true]) {
+    const net = new SimNetwork(3, {}, {}, [{ delay: 10 }, { delay: 10 }]);
+    const sent: { from: 0 | 1; types: number[]; up: boolean }[] = [];
+    net.tap = (from, bytes) => {
+      sent.push({ from, types: decodePacket(bytes).chunks.map((c) => c.type), up: net.events[from].some((e) => e.type === 'connected') });
+      return bytes;
+    };
+    net.peers[0].send(1, 50, Uint8Array.of(3, 0, 0, 0), {}, 0); // a DCEP OPEN, say, before connect()
+    net.peers[0].connect(0);
+    if (both) net.peers[1].connect(0);
+    t.ok(net.run(() => net.messages(1).length === 1), `${both ? 'crossed INITs' : 'one INIT'}: the message arrived`);
+    t.equal(net.now, 30, 'after INIT, INIT-ACK and the COOKIE ECHO: three one-way trips');
+    const echo = sent.find((s) => s.from === 0 && s.types[0] === ChunkType.COOKIE_ECHO)!;
+    t.same(echo.types, [ChunkType.COOKIE_ECHO, ChunkType.DATA], 'COOKIE ECHO first, DATA with it');
+    t.notOk(sent.some((s) => s.from === 0 && !s.up && s.types.includes(ChunkType.DATA) && s.types[0] !== ChunkType.COOKIE_ECHO), 'no other DATA before the association is up');
+    t.ok(net.run(() => net.events.every((e) => e.some((x) => x.type === 'connected'))), 'both connected');
+  }
+  // the COOKIE ECHO (with its DATA) lost: T1-cookie resends it, T3-rtx the DATA
+  const net = new SimNetwork(4, {}, {}, [{ delay: 10 }, { delay: 10 }]);
+  let dropped = false;
+  net.tap = (from, bytes) => {
+    if (!dropped && from === 0 && decodePacket(bytes).chunks[0].type === ChunkType.COOKIE_ECHO) return void (dropped = true);
+    return bytes;
+  };
+  net.peers[0].send(1, 50, Uint8Array.of(3), {}, 0);
+  net.peers[0].connect(0);
+  t.ok(net.run(() => net.messages(1).length === 1), 'delivered after the loss');
+  t.ok(dropped && net.now >= 500, `recovered after an RTO (${net.now} ms)`);
+});
+
 t.test('handshake survives loss of INIT, INIT-ACK, COOKIE-ECHO, COOKIE-ACK (T1 timers)', async (t) => {
   for (let drop = 0; drop < 4; drop++) {
     const net = new SimNetwork(7, {}, {}, [{ delay: 10 }, { delay: 10 }]);
