@@ -3,10 +3,13 @@
  * subjects alike), with the time of each stage of `connectPair` (W3C state events) since the
  * setup began; prints p50/p90 of the total and the median time of each stage.
  *   node [--cpu-prof] --conditions=tsrtc-source --import tsx bench/src/e2e/profile-setup.ts \
- *     [--subjects tsrtc,node-datachannel] [--n 100] [--trickle] [--warmup 5]
+ *     [--subjects tsrtc,node-datachannel] [--n 100] [--trickle] [--warmup 5] [--path delayMs,lossPct]
+ * With --path every datagram crosses the impairment relay (./impair-relay.ts): e.g. 25,0 for a
+ * 50 ms RTT, 0,5 for 5 % loss each way.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { ImpairedPath } from './path.js';
 import { closePair, connectPair, percentile } from './scenarios.js';
 import { SUBJECTS, type Subject } from './subjects.js';
 
@@ -16,6 +19,8 @@ const names = (arg('--subjects') ?? 'tsrtc,node-datachannel').split(',');
 const n = Number(arg('--n') ?? 100);
 const warmup = Number(arg('--warmup') ?? 5);
 const trickle = argv.includes('--trickle');
+const pathArg = arg('--path')?.split(',').map(Number);
+const path = pathArg ? await ImpairedPath.start({ name: 'probe', delayMs: pathArg[0], lossPct: pathArg[1] ?? 0 }) : undefined;
 
 const subjects: Subject[] = [];
 for (const name of names) {
@@ -42,7 +47,7 @@ for (let i = 0; i < warmup + n; i++) {
     const t0 = performance.now();
     const mark = (stage: string) => { if (!seen.has(stage)) seen.set(stage, performance.now() - t0); };
     try {
-      const p = await connectPair(s, { trickle, mark });
+      const p = await connectPair(s, { trickle, mark, path, timeoutMs: path ? 15_000 : undefined });
       const c = process.cpuUsage(c0);
       const e = performance.eventLoopUtilization(e0);
       if (i >= warmup) {
@@ -61,7 +66,7 @@ for (let i = 0; i < warmup + n; i++) {
 }
 
 const fmt = (x: number) => x.toFixed(2).padStart(8);
-console.log(`setup ${trickle ? 'trickle' : 'non-trickle'}, n=${n} per subject (after ${warmup} warm-up), load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+console.log(`setup ${trickle ? 'trickle' : 'non-trickle'}${pathArg ? `, path ${pathArg[0]} ms one way, ${pathArg[1] ?? 0} % loss` : ''}, n=${n} per subject (after ${warmup} warm-up), load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
 for (const s of subjects) {
   const t = totals.get(s.name)!.sort((x, y) => x - y);
   console.log(`\n${s.name}: p50 ${percentile(t, 50).toFixed(2)} ms  p90 ${percentile(t, 90).toFixed(2)} ms  max ${t[t.length - 1]?.toFixed(1)} ms  (${t.length} ok), CPU ${(cpu.get(s.name)! / t.length).toFixed(2)} ms per setup (main thread busy ${(busy.get(s.name)! / t.length).toFixed(2)} ms)`);
@@ -70,4 +75,5 @@ for (const s of subjects) {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} p50 ${fmt(percentile(v, 50))}  p90 ${fmt(percentile(v, 90))}  (${v.length})`);
 }
 for (const s of subjects) await s.shutdown?.();
+path?.close();
 setTimeout(() => process.exit(0), 200);
