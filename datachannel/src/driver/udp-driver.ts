@@ -124,6 +124,7 @@ export class UdpDriver {
   private backlogQueued = false;
   private readonly flushBacklog = (): void => {
     this.backlogQueued = false;
+    if (this.backlog.size === 0) return; // a lone datagram's turn (an idle endpoint's usual case): nothing to copy
     const list = [...this.backlog];
     this.backlog.clear();
     for (const c of list) this.service(c);
