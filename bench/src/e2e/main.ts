@@ -240,8 +240,8 @@ for (const [title, re, note] of sectionTables) {
   md += `## ${title}\n\n${table(samples, ms, names, (m) => /setup-ms$|setup-trickle-ms$/.test(m))}\n\n${note}\n\n`;
 }
 if (scaleResults.length) {
-  md += '| peers | connected | RSS KiB/peer | heap KiB/peer | external KiB/peer | idle CPU % (sys %) | idle datagrams/s in / out | idle CPU µs per datagram in | handshakes per endpoint CPU-s | handshakes/s wall |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
-  for (const r of scaleResults) md += `| ${r.peers} | ${r.connected} | ${r.rssKiBPerPeer.toFixed(1)} | ${r.heapKiBPerPeer.toFixed(1)} | ${r.externalKiBPerPeer.toFixed(1)} | ${r.idleCpuPct.toFixed(2)} (${r.idleSysPct.toFixed(2)}) | ${r.idleDatagramsInPerSec.toFixed(0)} / ${r.idleDatagramsOutPerSec.toFixed(0)} | ${r.idleCpuUsPerDatagram.toFixed(1)} | ${r.handshakesPerCpuSec.toFixed(0)} | ${r.handshakesPerWallSec.toFixed(0)} |\n`;
+  md += '| peers | connected | RSS KiB/peer (of it, young-generation growth MiB) | heap KiB/peer | external KiB/peer | idle CPU % (sys %) | idle datagrams/s in / out | idle CPU µs per datagram in | handshakes per endpoint CPU-s | handshakes/s wall |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+  for (const r of scaleResults) md += `| ${r.peers} | ${r.connected} | ${r.rssKiBPerPeer.toFixed(1)} (${r.youngGrowthMiB.toFixed(0)}) | ${r.heapKiBPerPeer.toFixed(1)} | ${r.externalKiBPerPeer.toFixed(1)} | ${r.idleCpuPct.toFixed(2)} (${r.idleSysPct.toFixed(2)}) | ${r.idleDatagramsInPerSec.toFixed(0)} / ${r.idleDatagramsOutPerSec.toFixed(0)} | ${r.idleCpuUsPerDatagram.toFixed(1)} | ${r.handshakesPerCpuSec.toFixed(0)} | ${r.handshakesPerWallSec.toFixed(0)} |\n`;
   md += `\nBaseline after a warm-up batch of ${scaleResults[0].warmup} peers served and closed.\n`;
   md += '\n';
 }
