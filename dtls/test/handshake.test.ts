@@ -343,3 +343,22 @@ t.test('fingerprint matching (RFC 8122 §5): only the strongest supported hash c
   t.notOk(matchesFingerprint(cert.der, [{ algorithm: 'md5', value: '00' }]), 'unknown hash only: no match');
   t.notOk(matchesFingerprint(cert.der, []), 'nothing expected: no match');
 });
+
+t.test('application data up to 2^14 bytes per record whatever the handshake MTU (SCTP PLPMTUD packets, RFC 8261 §5)', (t) => {
+  const { client, server } = makePair(77, { client: { mtu: 1200 }, server: { mtu: 1200 } });
+  runLossless(client, server);
+  t.equal(client.state, 'connected');
+  for (const n of [1163, 4000, 16384]) {
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) data[i] = (i * 31 + n) & 0xff;
+    client.send(data, 1);
+    const records = drainTransmit(client);
+    t.equal(records.length, 1, `${n} bytes: one record`);
+    t.equal(records[0].length, n + client.recordOverhead, `${n} bytes: one datagram of ${n} + ${client.recordOverhead}`);
+    server.handleDatagram(records[0], 1);
+    const got = drainEvents(server).find((e) => e.type === 'data') as Extract<DtlsEvent, { type: 'data' }> | undefined;
+    t.ok(got && Buffer.from(got.data).equals(Buffer.from(data)), `${n} bytes: received intact`);
+  }
+  t.throws(() => client.send(new Uint8Array(16385), 1), DtlsError, 'above 2^14: API misuse');
+  t.end();
+});
