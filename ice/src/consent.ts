@@ -34,6 +34,8 @@ export class ConsentFreshness {
   /** When the last consent check went out, and when to re-probe if it stays unanswered. */
   private lastCheckAt: number | undefined;
   private probeAt = 0;
+  /** the re-probe came due once already: send it if still unanswered (see `evaluate`) */
+  private probeDue = false;
   /**
    * Lite: max(disconnectedTimeout, 12 s). Full: never less than the longest gap between two
    * checks (1.2 × interval) plus two re-probes, so one lost check or response does not flap.
@@ -80,11 +82,19 @@ export class ConsentFreshness {
     const verdict = silent >= this.disconnectedAfter ? 'disconnected' : 'fresh';
     if (this.settings.lite) return { verdict, sendCheck: false, sendKeepalive: now - this.lastSentAt >= this.settings.keepaliveInterval };
     const next = this.nextCheck(lastConsentAt);
-    const sendCheck = next !== undefined && now >= next;
+    let sendCheck = next !== undefined && now >= next;
+    if (sendCheck && next === this.probeAt && next !== this.nextCheckAt && !this.probeDue) {
+      // A re-probe: look once more 1 ms later. A driver runs due timers before it reads its
+      // sockets, so a busy process may hold the answer unread; reading it first spares a check.
+      this.probeDue = true;
+      this.probeAt = now + 1;
+      sendCheck = false;
+    }
     if (sendCheck) {
       this.lastCheckAt = now;
       this.nextCheckAt = now + this.interval(this.settings.consentInterval);
       this.probeAt = now + this.interval(this.settings.consentProbeInterval);
+      this.probeDue = false;
     }
     return { verdict, sendCheck, sendKeepalive: false };
   }
