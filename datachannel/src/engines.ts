@@ -130,6 +130,8 @@ export interface SctpAssociationSettingsPort {
   maxMtu?: number;
   /** RFC 9653 zero checksum: SCTP always runs over DTLS here, whose MAC protects every packet */
   zeroChecksum?: boolean;
+  /** RTO until the association measured a round trip (from ICE's RTT on the pair), ms */
+  rtoInitial?: number;
 }
 
 export interface SctpAssociationPort extends SctpTransport {

@@ -750,6 +750,7 @@ export class PeerConnectionCore {
           // on only toward a peer whose description shows it is tsrtc (a=tsrtc-max-datagram), off
           // otherwise, as in Chrome; `tsrtc.engines.sctp.zeroChecksum` decides when set.
           zeroChecksum: remote.maxDatagram !== undefined,
+          rtoInitial: sctpInitialRto(this.selectedPairRtt()),
         }, now);
         sctp.remoteMaxMessageSize = remote.maxMessageSize;
         this.sctp = sctp;
@@ -872,6 +873,19 @@ function sctpMaxMtu(local: IceCandidateFields | undefined, linkMtus: ReadonlyMap
   const ipUdp = local.address.includes(':') ? 48 : 28;
   return Math.min(MAX_RECORD_PLAINTEXT, link - ipUdp - overhead, remoteMaxDatagram - overhead);
 }
+
+/**
+ * SCTP's RTO.Initial (RFC 9260 §6.3.1 C1: the RTO until the association measured a round trip),
+ * from the round trip ICE measured on the same pair: 4 × RTT, at least 250 ms (a peer may delay
+ * the SACK of the DCEP OPEN by up to 200 ms, RFC 9260 §6.2), at most SCTP's default (500 ms, as
+ * dcSCTP). A COOKIE ECHO, with the OPEN it carries, lost at setup then costs 250 ms on a LAN
+ * instead of 500. Undefined (the default) when ICE has no RTT.
+ */
+function sctpInitialRto(iceRtt: number | undefined): number | undefined {
+  return iceRtt === undefined ? undefined : Math.min(SCTP_DEFAULT_RTO_INITIAL, Math.max(SCTP_MIN_SETUP_RTO, 4 * iceRtt));
+}
+const SCTP_DEFAULT_RTO_INITIAL = 500;
+const SCTP_MIN_SETUP_RTO = 250;
 
 /** Largest SCTP packet that fits one DTLS record in one datagram of the DTLS MTU (default 1200 − 37). */
 function sctpMtu(dtls: DtlsEndpointPort | undefined): number | undefined {

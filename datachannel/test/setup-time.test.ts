@@ -6,13 +6,19 @@ import { RTCCertificate, RTCPeerConnection } from '../src/index.js';
 
 const ofType = (p: SimPeer, type: string) => p.events.filter((e) => e.type === type);
 
-t.test('1 ms one-way delay, no loss: the channel is open on both sides 9 ms after the answer', (t) => {
+/** Two cores 1 ms apart (one way); a has created a channel; offer and answer applied. */
+function delayedPair(): { sim: Sim; a: SimPeer; b: SimPeer } {
   const sim = new Sim();
   sim.delay = 1;
   const a = sim.add('10.0.0.1', 1000, {}, 1);
   const b = sim.add('10.0.0.2', 2000, {}, 2);
   a.core.createDataChannel({ label: 'x' }, sim.now);
   negotiate(sim, a, b);
+  return { sim, a, b };
+}
+
+t.test('1 ms one-way delay, no loss: the channel is open on both sides 9 ms after the answer', (t) => {
+  const { sim, a, b } = delayedPair();
   const at: Record<string, number> = {};
   const ok = sim.run(() => {
     for (const [name, p, type] of [['ice a', a, 'ice-connection-state'], ['ice b', b, 'ice-connection-state'], ['dtls a', a, 'connection-state'], ['open a', a, 'open'], ['datachannel b', b, 'datachannel']] as const) {
@@ -54,4 +60,13 @@ t.test('connections without certificates share one process-wide certificate', as
   t.equal(RTCCertificate.shared(shared.expires - 2 * 86_400_000), shared, 'kept while more than a day is left');
   const renewed = RTCCertificate.shared(shared.expires - 3_600_000);
   t.not(renewed, shared, 'replaced for new connections once less than a day is left');
+});
+
+t.test('SCTP handshake loss at setup: RTO.Initial comes from the ICE round trip (250 ms floor), not 500 ms', (t) => {
+  const { sim, a, b } = delayedPair();
+  // t = 7: a answers b's INIT and sends its COOKIE ECHO (with the DCEP OPEN): both lost
+  sim.drop = (_data, from) => from === a && sim.now === 7;
+  t.ok(sim.run(() => ofType(b, 'datachannel').length === 1 && ofType(a, 'open').length === 1), 'recovered');
+  t.ok(sim.now > 250 && sim.now < 300, `open on both sides at ${sim.now} ms (T1-cookie and T3-rtx at 250 ms)`);
+  t.end();
 });
