@@ -150,7 +150,16 @@ t.test('state machine: max first, then binary search; failures need MAX_PROBES t
   pl.blackHole(6000);
   t.equal(pl.pmtu, 1163);
   t.equal(pl.state, 'base');
+  t.equal(pl.pendingProbe(), 1160, 'after a black hole: the base size is confirmed first');
+  pl.probeSent(6000);
+  pl.probeAcked(1160, 6010);
+  t.equal(pl.pendingProbe(), next, 'then the size in use before (not the largest candidate again)');
+  pl.probeSent(6010);
+  pl.probeAcked(next, 6020);
+  t.equal(pl.pmtu, next, 'a spurious detection costs two round trips');
+  t.equal(pl.pendingProbe(), align(next + ((16384 - next) >> 1)), 'and the search goes on where it was');
 });
+const align = (n: number) => n & ~3;
 
 t.test('fuzz: PLPMTUD driven by arbitrary events keeps its invariants', async () => {
   fc.assert(

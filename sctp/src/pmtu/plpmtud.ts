@@ -44,6 +44,8 @@ export class Plpmtud {
   private low: number;
   /** smallest size that failed in this search; max + 1 while max is untested */
   private high: number;
+  /** after a suspected black hole: the PLPMTU it took away, probed first once the base is confirmed */
+  private resume: number | undefined;
   /** size of the probe to send or in flight; undefined when none */
   private probe: number | undefined;
   /** the probe of `probe` bytes is in flight (sent, not yet acked or timed out) */
@@ -106,7 +108,14 @@ export class Plpmtud {
     if (this._state === 'base' || this._state === 'error') {
       this._state = 'searching';
       this.low = this.base;
-      this.high = this.max + 1;
+      if (this.resume !== undefined && this.resume < this.high) {
+        // after a black-hole fall back, the size in use before it first: a spurious detection
+        // (an ordinary loss) gets it back in one round trip, without probing larger sizes again
+        this.probe = this.resume;
+        this.resume = undefined;
+        return;
+      }
+      this.resume = undefined;
     } else {
       this.low = size;
       this._pmtu = size; // RFC 8899 §5.2: a confirmed probe raises the PLPMTU
@@ -150,25 +159,29 @@ export class Plpmtud {
 
   /**
    * Full-size packets are being lost repeatedly (RFC 8899 §4.3 black hole detection; for SCTP,
-   * a T3-rtx expiry): back to the base size, confirm it, search again. A spurious detection (a
-   * congestion loss) costs a round trip of base-size packets; a real black hole fails the probes
-   * of the old size, which the search then steps under.
+   * a T3-rtx expiry): back to the base size, confirm it, then probe the old size first. A
+   * spurious detection (a congestion loss) costs two round trips of base-size packets; a real
+   * black hole fails the probes of the old size, which the search then steps under. The
+   * smallest size that failed before stays known, so a lossy path does not re-probe it.
    */
   blackHole(now: number): void {
     if (this._state === 'disabled' || this._pmtu <= this.s.base) return;
     this.blackHoles++;
+    const old = this._pmtu;
     this._pmtu = this.s.base;
     this.inFlight = false;
     this.probe = undefined;
     this.probeCount = 0;
-    this.enterBase(now);
+    this.enterBase(now, this.high);
+    this.resume = align4(old);
   }
 
-  private enterBase(now: number): void {
+  private enterBase(now: number, high = this.max + 1): void {
     void now;
     this._state = 'base';
     this.low = this.base;
-    this.high = this.max + 1;
+    this.high = high;
+    this.resume = undefined;
     this.probe = this.base;
     this.timer = undefined;
   }
