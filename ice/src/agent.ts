@@ -71,6 +71,8 @@ interface CheckContext {
   key: Uint8Array;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** The earlier of two optional deadlines. */
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || (b !== undefined && b < a) ? b : a;
@@ -431,7 +433,12 @@ export class IceAgent {
 
   pollEvent(): IceEvent | undefined {
     const e = this.events.shift();
-    if (!e) this.dataEventsUsed = 0; // drained: the data event objects may be reused
+    if (!e && this.dataEventsUsed > 0) {
+      // drained: the data event objects may be reused, and let go of their bytes meanwhile
+      // (an idle connection's last datagram would otherwise be promoted by the GC)
+      for (let i = 0; i < this.dataEventsUsed; i++) this.dataEventPool[i].data = NO_BYTES;
+      this.dataEventsUsed = 0;
+    }
     return e;
   }
 

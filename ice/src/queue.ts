@@ -72,11 +72,24 @@ export class TransmitQueue {
   }
 
   shift(): Transmit | undefined {
-    if (this.head >= this.count) return undefined;
-    return this.slots[this.head++];
+    if (this.head < this.count) return this.slots[this.head++];
+    // Drained: the last transmit handed out is no longer valid (this is the next call into the
+    // agent), so the slots let go of their datagrams and destinations. Kept until the next
+    // push, they would outlive young-generation GCs on an idle connection (an answer every few
+    // seconds) and be promoted, only to become garbage in the old generation.
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.slots[i];
+      slot.data = NO_DATA;
+      slot.to = NOWHERE;
+    }
+    this.head = this.count = 0;
+    return undefined;
   }
 
   get length(): number {
     return this.count - this.head;
   }
 }
+
+const NO_DATA = new Uint8Array(0);
+const NOWHERE: TransportAddress = { family: 4, address: '0.0.0.0', port: 0 };
