@@ -158,6 +158,9 @@ t.test('the endpoint sends no SCTP HEARTBEATs of its own (RFC 9260 §8.3; the pe
   const a = await dial(plain, Tsrtc);
   await new Promise((r) => setTimeout(r, 300)); // delayed SACKs and the DCEP exchange settle
   t.equal(sctpDeadline(a.peer), undefined, 'an idle association has no timer at all');
+  t.equal(a.peer.session.expiresAt, undefined, 'nor the connect timeout, once connected');
+  const d0 = a.peer.session.nextDeadline()! - a.peer.session.now();
+  t.ok(d0 > 10_000, `an idle peer's next deadline is ICE-lite consent's, ${d0.toFixed(0)} ms away (12 s without checks)`);
   const told = await RtcEndpoint.listen({ address: '127.0.0.1', engines: { sctp: { heartbeatInterval: 15_000 } } });
   const b = await dial(told, Tsrtc);
   await new Promise((r) => setTimeout(r, 300));

@@ -426,6 +426,9 @@ export class RtcEndpoint extends EventEmitter<RtcEndpointEvents> {
       switch (e.type) {
         case 'connection-state':
           if (e.state === 'connected') {
+            // connected in time: drop the connect deadline now rather than wake up for it later
+            // (10,000 peers accepted over a minute would wake the endpoint 10,000 times)
+            session.expiresAt = undefined;
             if (peer._markConnected()) {
               this.#counters.peersConnected++;
               this.emit('peer', peer);
