@@ -61,12 +61,19 @@ export class DtlsCertificate {
     return new DtlsCertificate(key, new Uint8Array(cert.raw), Date.parse(cert.validTo));
   }
 
-  /** `{ algorithm, value: 'AB:CD:…' }` of the DER certificate. */
+  /** `{ algorithm, value: 'AB:CD:…' }` of the DER certificate (computed once per algorithm). */
   fingerprint(algorithm = 'sha-256'): CertificateFingerprint {
-    const fp = computeFingerprint(this.der, algorithm);
-    if (fp === undefined) throw new DtlsError('bad-argument', `unknown fingerprint algorithm ${algorithm}`);
-    return fp;
+    let fp = this.fingerprints.get(algorithm);
+    if (fp === undefined) {
+      fp = computeFingerprint(this.der, algorithm);
+      if (fp === undefined) throw new DtlsError('bad-argument', `unknown fingerprint algorithm ${algorithm}`);
+      this.fingerprints.set(algorithm, fp);
+    }
+    return { ...fp };
   }
+
+  /** one certificate serves many connections (tsrtc shares one per process): hash its DER once */
+  private readonly fingerprints = new Map<string, CertificateFingerprint>();
 
   /** W3C RTCCertificate.getFingerprints(): one sha-256 fingerprint. */
   getFingerprints(): CertificateFingerprint[] {

@@ -253,6 +253,9 @@ t.test('generateCertificate: X.509 that node parses, W3C-style expires and finge
   t.same(cert.getFingerprints(), [cert.fingerprint('sha-256')]);
   t.match(cert.fingerprint('sha-1').value, /^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
   t.throws(() => cert.fingerprint('md5'), { code: 'bad-argument' });
+  const first = cert.fingerprint();
+  first.value = 'changed by a caller';
+  t.equal(cert.fingerprint().value, x.fingerprint256, 'computed once, handed out as copies');
   const far = generateCertificate({ expires: Date.UTC(2100, 0, 1) });
   t.equal(Date.parse(new X509Certificate(far.der).validTo), Date.UTC(2100, 0, 1), 'GeneralizedTime after 2049');
   const pem = DtlsCertificate.fromPem(cert.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, x.toString());
