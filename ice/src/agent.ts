@@ -824,6 +824,7 @@ export class IceAgent {
     pair.state = 'failed';
     pair.valid = false;
     if (this.nominating === pair) this.nominating = undefined;
+    if (this.provisional && this.selected === pair) this.selectProvisional(now); // another valid pair, if any, carries the data
     this.maybeNominate(now); // a better pair that failed no longer holds the nomination back
     this.updateConnectionState(now);
   }

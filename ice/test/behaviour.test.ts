@@ -309,6 +309,51 @@ t.test('NAT rebinding: consent fails on the side that lost the path; an ICE rest
   t.notOk(b.timeline.some((x) => x.state === 'failed'), 'recovered before consent expired');
 });
 
+t.test('a provisional pair (RFC 8445 §12.1) whose nomination fails hands the data to another valid pair', async (t) => {
+  const LOCAL = v4('198.51.100.1', 5000);
+  const R1 = v4('198.51.100.2', 6000);
+  const R2 = v4('198.51.100.3', 6000);
+  const PWD = 'remotePassword0123456789';
+  let seed = 1;
+  const random = (o: Uint8Array) => { for (let i = 0; i < o.length; i++) o[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24; };
+  const agent = new IceAgent({ controlling: true, random }, 0);
+  agent.addLocalAddress(LOCAL, 0);
+  agent.setRemoteCredentials('remo', PWD);
+  for (const [r, priority] of [[R1, 2130706431], [R2, 2130706000]] as const) {
+    agent.addRemoteCandidate({ foundation: r.address, component: 1, transport: 'udp', priority, address: r.address, port: r.port, type: 'host' }, 0);
+  }
+  const w = new StunWriter();
+  const answer = (req: Uint8Array, from: TransportAddress, now: number) => {
+    const tid = decodeStun(req).transactionId.slice();
+    w.begin(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, tid);
+    w.xorMappedAddress(LOCAL);
+    agent.handlePacket(w.finish({ integrityKey: shortTermKey(PWD), fingerprint: true }), from, LOCAL, now);
+  };
+  /** run the agent to `until`; checks to `answered` get a response, the rest are lost */
+  const run = (from: number, until: number, answered: (to: TransportAddress, useCandidate: boolean) => boolean) => {
+    for (let now = from; now <= until; now++) {
+      const d = agent.nextDeadline();
+      if (d !== undefined && d <= now) agent.handleTimeout(now);
+      for (let x = agent.pollTransmit(); x; x = agent.pollTransmit()) {
+        const msg = decodeStun(x.data);
+        if (msg.messageClass === StunClass.REQUEST && answered(x.to, msg.useCandidate())) answer(x.data, x.to, now);
+      }
+      while (agent.pollEvent());
+    }
+  };
+  // both pairs' checks succeed; the nomination check on the better pair (R1) is never answered
+  run(0, 200, (_to, useCandidate) => !useCandidate);
+  t.equal(agent.connectionState, 'connected', 'connected on a valid pair before any nomination');
+  t.same(agent.selectedPair()?.remoteAddress, R1, 'the best valid pair carries the data');
+  t.ok(agent.stats().pairs.every((p) => p.state === 'succeeded' && !p.nominated));
+  run(201, 9_000, (_to, useCandidate) => !useCandidate); // R1's nomination fails after ~6.3 s
+  t.same(agent.selectedPair()?.remoteAddress, R2, 'R1 failed its nomination: R2, still valid, carries the data');
+  t.equal(agent.connectionState, 'connected');
+  run(9_001, 20_000, (to, useCandidate) => !useCandidate || to.address === R2.address);
+  t.same(agent.selectedPair()?.remoteAddress, R2);
+  t.ok(agent.stats().pairs.some((p) => p.remote.startsWith(`host ${R2.address}`) && p.nominated), 'and is nominated once its checks are answered');
+});
+
 function sameEndpoint(x: TransportAddress, y: TransportAddress): boolean {
   return x.address === y.address && x.port === y.port;
 }
