@@ -100,6 +100,8 @@ async function browserAnswersFullOffers(t: Test, call: Call): Promise<void> {
   t.ok(up(state), `browser iceConnectionState ${state}`);
   t.ok(up(ours.agent.connectionState), `our full controlling agent: ${ours.agent.connectionState}`);
   t.equal(ours.agent.role, 'controlling');
+  // connected on the first valid pair (RFC 8445 §12.1); the nomination follows a round trip later
+  await ours.until(() => ours.agent.stats().pairs.some((p) => p.nominated), 5_000, 'nomination');
   t.ok(ours.agent.stats().pairs.some((p) => p.nominated), 'we nominated a pair');
   ours.close();
 }

@@ -81,6 +81,8 @@ async function weOffer(t: Test, peer: Peer): Promise<void> {
   const state = await waitBoth(peer, answer.id, ours);
   t.ok(up(state), `peer iceConnectionState: ${state}`);
   t.ok(up(ours.agent.connectionState), `our controlling agent: ${ours.agent.connectionState}`);
+  // connected on the first valid pair (RFC 8445 §12.1); the nomination follows a round trip later
+  await ours.until(() => ours.agent.stats().pairs.some((p) => p.nominated), 5000, 'nomination').catch(() => undefined);
   t.ok(ours.agent.stats().pairs.some((p) => p.nominated), 'we nominated');
   await ours.until(() => ours.received.some((x) => x[0] === 22), 5000, 'DTLS ClientHello').catch(() => undefined);
   t.ok(ours.received.some((x) => x[0] === 22), 'the peer\'s DTLS ClientHello (it answered setup:active) reached us as data');
