@@ -242,7 +242,13 @@ for (const [title, re, note] of sectionTables) {
 if (scaleResults.length) {
   md += '| peers | connected | RSS KiB/peer (of it, young-generation growth MiB) | heap KiB/peer | external KiB/peer | idle CPU % (sys %) | idle datagrams/s in / out | idle CPU µs per datagram in | handshakes per endpoint CPU-s | handshakes/s wall |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
   for (const r of scaleResults) md += `| ${r.peers} | ${r.connected} | ${r.rssKiBPerPeer.toFixed(1)} (${r.youngGrowthMiB.toFixed(0)}) | ${r.heapKiBPerPeer.toFixed(1)} | ${r.externalKiBPerPeer.toFixed(1)} | ${r.idleCpuPct.toFixed(2)} (${r.idleSysPct.toFixed(2)}) | ${r.idleDatagramsInPerSec.toFixed(0)} / ${r.idleDatagramsOutPerSec.toFixed(0)} | ${r.idleCpuUsPerDatagram.toFixed(1)} | ${r.handshakesPerCpuSec.toFixed(0)} | ${r.handshakesPerWallSec.toFixed(0)} |\n`;
-  md += `\nBaseline after a warm-up batch of ${scaleResults[0].warmup} peers served and closed.\n`;
+  md += `\nBaseline after a warm-up batch of peers served and closed (${scaleResults.map((r) => r.warmup).join(' / ')}; a tenth of N).`;
+  const byN = [...scaleResults].sort((a, b) => a.connected - b.connected);
+  for (let i = 1; i < byN.length; i++) {
+    const a = byN[i - 1], b = byN[i];
+    if (b.connected > a.connected) md += ` Marginal RSS per peer from ${a.connected} to ${b.connected} peers: ${((1024 * (b.rssGrowthMiB - a.rssGrowthMiB)) / (b.connected - a.connected)).toFixed(1)} KiB.`;
+  }
+  md += '\n';
   md += '\n';
 }
 if (floors.length || udp) {

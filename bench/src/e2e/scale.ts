@@ -6,12 +6,15 @@
  * % of one core over `idleMs` and per datagram received, and handshakes per second of endpoint
  * CPU (offer → both sides open, endpoint CPU-seconds spent / handshakes) next to the wall rate.
  *
- * Memory baseline: the endpoint first serves and closes a warm-up batch (`warmup` peers, default
- * 100, env BENCH_SCALE_WARMUP, connected `concurrency` at a time like the measured ones), so that
- * one-time costs of a burst of handshakes are not charged to the first N peers: bytecode and JIT
- * code of the handshake paths, V8 space and malloc high-water marks (5-10 MB here: RSS per peer
- * at 100 / 1,000 peers is ~50 / ~10 KiB higher with a 10-peer warm-up). Heap and external per
- * peer are live objects after GC and do not depend on it; RSS per peer stays above them.
+ * Memory baseline: the endpoint first serves and closes a warm-up batch (`warmup` peers: N/10,
+ * at least 10, at most 1,000; env BENCH_SCALE_WARMUP; connected `concurrency` at a time like the
+ * measured ones), so that one-time costs of a burst of handshakes are not all charged to the
+ * first N peers: bytecode and JIT code of the handshake paths, V8 space and malloc high-water
+ * marks (5-10 MB here). The batch is a tenth of N, so the memory its closed peers leave free for
+ * the measured ones is at most ~10 % of theirs (a batch as large as N hid most of it: RSS per
+ * peer below heap per peer at 100 peers). At 100 peers the one-time costs still dominate RSS per
+ * peer; the marginal RSS per peer between two counts (main.ts) is the per-peer figure. Heap and
+ * external per peer are live objects after GC and do not depend on the batch.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { RTCPeerConnection } from '@tsrtc/datachannel';
@@ -22,6 +25,8 @@ export interface ScaleResult {
   peers: number;
   connected: number;
   rssKiBPerPeer: number;
+  /** RSS growth over the baseline, MiB (for the marginal RSS per peer between two counts) */
+  rssGrowthMiB: number;
   /** growth of V8's young generation (semi-spaces) over the baseline, MiB: part of the RSS growth, sized by the handshake rate, not by the peers held */
   youngGrowthMiB: number;
   heapKiBPerPeer: number;
@@ -90,8 +95,8 @@ async function connectClient(ep: EndpointProcess): Promise<RTCPeerConnection> {
 /** Runs the ladder of peer counts (each on a fresh endpoint). */
 export async function scale(counts: number[], opts: { idleMs: number; concurrency: number; warmup?: number; log: (s: string) => void }): Promise<ScaleResult[]> {
   const results: ScaleResult[] = [];
-  const warmup = opts.warmup ?? Number(process.env.BENCH_SCALE_WARMUP ?? 100);
   for (const n of counts) {
+    const warmup = opts.warmup ?? Number(process.env.BENCH_SCALE_WARMUP ?? Math.max(10, Math.min(1000, Math.round(n / 10))));
     const ep = await EndpointProcess.start();
     const clients: RTCPeerConnection[] = [];
     try {
@@ -139,6 +144,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
         connected,
         rssKiBPerPeer: per(mem.rss, base.rss),
         youngGrowthMiB: (mem.young - base.young) / 2 ** 20,
+        rssGrowthMiB: (mem.rss - base.rss) / 2 ** 20,
         heapKiBPerPeer: per(mem.heapUsed, base.heapUsed),
         externalKiBPerPeer: per(mem.external, base.external),
         idleCpuPct: (100 * (idle1.cpuUs - idle0.cpuUs) / 1e3) / idleWall,
@@ -166,6 +172,7 @@ export async function scale(counts: number[], opts: { idleMs: number; concurrenc
 if (import.meta.url === `file://${process.argv[1]}`) {
   const counts = (process.argv[2] ?? '100').split(',').map(Number);
   const res = await scale(counts, { idleMs: Number(process.argv[3] ?? 10_000), concurrency: 32, log: console.log });
+  for (let i = 1; i < res.length; i++) console.log(`scale marginal RSS per peer ${res[i - 1].connected} -> ${res[i].connected}: ${((1024 * (res[i].rssGrowthMiB - res[i - 1].rssGrowthMiB)) / (res[i].connected - res[i - 1].connected)).toFixed(1)} KiB`);
   console.log(JSON.stringify(res, null, 2));
   process.exit(0);
 }
