@@ -45,7 +45,7 @@ export interface PeerConnectionCoreSettings {
   maxMessageSize?: number;
   sctpPort?: number;
   dataChannels?: DataChannelManagerSettings;
-  /** datagrams from ICE kept while the DTLS endpoint does not exist yet */
+  /** datagrams from ICE kept while the DTLS endpoint does not exist yet or ICE has no pair to answer on */
   maxEarlyDatagrams?: number;
 }
 
