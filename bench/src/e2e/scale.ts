@@ -58,7 +58,9 @@ class EndpointProcess {
   }
   static async start(): Promise<EndpointProcess> {
     const child = fork(new URL('./scale-endpoint.ts', import.meta.url), [], {
-      execArgv: ['--conditions=tsrtc-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...(process.env.BENCH_PROFILE_ENDPOINT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_ENDPOINT}`] : [])],
+      execArgv: ['--conditions=tsrtc-source', '--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', ...(process.env.BENCH_PROFILE_ENDPOINT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_ENDPOINT}`] : []),
+        // extra node flags for the endpoint process only, e.g. BENCH_ENDPOINT_NODE_ARGS='--trace-gc'
+        ...(process.env.BENCH_ENDPOINT_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {
