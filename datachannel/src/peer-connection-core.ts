@@ -150,6 +150,17 @@ export class PeerConnectionCore {
   private readonly linkMtus = new Map<string, number>();
   private selectedRemote: IceCandidateFields | undefined;
   private counters = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, packetsDropped: 0 };
+  /**
+   * DTLS and SCTP have nothing to send: their last `pollTransmit()` returned undefined and
+   * neither has had input since. A STUN-only datagram (a consent check: most of what an idle
+   * endpoint receives) then skips them in `pullFromEngines` and `nextDeadline` (their deadlines
+   * cannot have moved without input: `upperDeadline` holds them). Any other input clears it.
+   */
+  private upperOutputIdle = false;
+  /** DTLS and SCTP events were polled to empty, and no input or `pollTransmit` reached them since. */
+  private upperEventsIdle = false;
+  /** earliest DTLS / SCTP deadline when `upperOutputIdle` was set */
+  private upperDeadline: number | undefined;
 
   constructor(settings: PeerConnectionCoreSettings, now: number) {
     // every key exists before the settings are copied in: all connections share one hidden class
@@ -375,7 +386,7 @@ export class PeerConnectionCore {
     this.counters.packetsReceived++;
     this.counters.bytesReceived += bytes.length;
     this.ice.handlePacket(bytes, from, to, now);
-    this.pump(now);
+    this.pump(now, true);
   }
 
   handleTimeout(now: number): void {
@@ -384,15 +395,23 @@ export class PeerConnectionCore {
     const ice = this.ice;
     const dtls = this.dtls;
     const sctp = this.sctp;
+    let iceOnly = true;
     if (ice !== undefined && isDue(ice.nextDeadline(), now)) ice.handleTimeout(now);
-    if (dtls !== undefined && isDue(dtls.nextDeadline(), now)) dtls.handleTimeout(now);
-    if (sctp !== undefined && isDue(sctp.nextDeadline(), now)) sctp.handleTimeout(now);
-    this.pump(now);
+    if (dtls !== undefined && isDue(dtls.nextDeadline(), now)) {
+      iceOnly = false;
+      dtls.handleTimeout(now);
+    }
+    if (sctp !== undefined && isDue(sctp.nextDeadline(), now)) {
+      iceOnly = false;
+      sctp.handleTimeout(now);
+    }
+    this.pump(now, iceOnly);
   }
 
   nextDeadline(): number | undefined {
     if (this.closed) return undefined;
     // called after every datagram: no allocation
+    if (this.upperOutputIdle) return earliest(this.ice?.nextDeadline(), this.upperDeadline);
     return earliest(earliest(this.ice?.nextDeadline(), this.dtls?.nextDeadline()), this.sctp?.nextDeadline());
   }
 
@@ -413,11 +432,13 @@ export class PeerConnectionCore {
       const t = ice.pollTransmit();
       if (t !== undefined) return t;
       const dtls = this.dtls;
-      if (dtls === undefined) return undefined;
+      if (dtls === undefined || this.upperOutputIdle) return undefined;
+      // pollTransmit may queue events (SCTP): the next pump polls the event queues again
+      this.upperEventsIdle = false;
       let record = dtls.pollTransmit();
       if (record === undefined && this.sctp !== undefined && this.dtlsState === 'connected') {
         const packet = this.sctp.pollTransmit();
-        if (packet === undefined) return undefined;
+        if (packet === undefined) return this.upperIdle(dtls);
         try {
           dtls.send(packet, this.now);
         } catch {
@@ -427,9 +448,16 @@ export class PeerConnectionCore {
         }
         record = dtls.pollTransmit();
       }
-      if (record === undefined) return undefined;
+      if (record === undefined) return this.sctp !== undefined && this.dtlsState === 'connected' ? undefined : this.upperIdle(dtls);
       ice.send(record, this.now);
     }
+  }
+
+  /** DTLS (and SCTP, if it runs) returned no datagram: skip them until their next input. */
+  private upperIdle(dtls: DtlsEndpointPort): undefined {
+    this.upperOutputIdle = true;
+    this.upperDeadline = earliest(dtls.nextDeadline(), this.sctp?.nextDeadline());
+    return undefined;
   }
 
   pollEvent(): PeerConnectionCoreEvent | undefined {
@@ -471,6 +499,7 @@ export class PeerConnectionCore {
   close(now: number, graceful = true): void {
     this.now = now;
     if (this.closed) return;
+    this.upperInput();
     if (this.sctp !== undefined && this.dtlsState === 'connected') {
       try {
         if (graceful) this.sctp.shutdown(now);
@@ -486,6 +515,7 @@ export class PeerConnectionCore {
       } catch {
         // not connected: nothing to say
       }
+      this.upperInput(); // close_notify is queued in DTLS now
       this.flushInto(this.outbox);
     }
     this.ice?.close(now);
@@ -634,27 +664,43 @@ export class PeerConnectionCore {
     if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') this.startDtls(now);
   }
 
-  private pump(now: number): void {
+  /** DTLS, SCTP or the channels may have had input: poll them all again. */
+  private upperInput(): void {
+    this.upperOutputIdle = false;
+    this.upperEventsIdle = false;
+  }
+
+  /**
+   * Drain the engines' events (CONVENTIONS.md drain rule). `iceOnly`: only the ICE agent had
+   * input (a datagram, or its own deadline): while ICE emits no event, DTLS and SCTP received
+   * nothing, so queues they were last seen to have empty are not polled again.
+   */
+  private pump(now: number, iceOnly = false): void {
+    if (!iceOnly) this.upperInput();
     for (let progress = true; progress;) {
       progress = false;
       const ice = this.ice;
       if (ice !== undefined) {
         for (let e = ice.pollEvent(); e !== undefined; e = ice.pollEvent()) {
           progress = true;
+          // 'data' feeds DTLS, a state change may start it: everything is polled from here on
+          this.upperInput();
           this.handleIceEvent(e, now);
         }
       }
-      const dtls = this.dtls;
+      const dtls = this.upperEventsIdle ? undefined : this.dtls;
       if (dtls !== undefined) {
         for (let e = dtls.pollEvent(); e !== undefined; e = dtls.pollEvent()) {
           progress = true;
+          this.upperInput();
           this.handleDtlsEvent(e, now);
         }
       }
-      const sctp = this.sctp;
+      const sctp = this.upperEventsIdle ? undefined : this.sctp;
       if (sctp !== undefined) {
         for (let e = sctp.pollEvent(); e !== undefined; e = sctp.pollEvent()) {
           progress = true;
+          this.upperInput();
           if (e.type === 'connected') this.sctpConnected = true;
           this.channels.handleSctpEvent(e, now);
           if (e.type === 'closed' || e.type === 'aborted') {
@@ -664,6 +710,8 @@ export class PeerConnectionCore {
         }
       }
       if (this.drainChannels()) progress = true;
+      // a pass without progress polled every queue to empty
+      if (!progress) this.upperEventsIdle = true;
     }
     this.updateConnectionState();
   }
@@ -808,7 +856,7 @@ export class PeerConnectionCore {
     this.now = now;
     this.counters.packetsReceived++;
     this.counters.bytesReceived += length;
-    this.pump(now);
+    this.pump(now, true);
   }
 
   private updateConnectionState(): void {

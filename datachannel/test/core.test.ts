@@ -2,6 +2,7 @@
 import t from 'tap';
 import { negotiate, Sim, type SimPeer } from './helpers/sim.js';
 import type { ManagedChannel } from '../src/data-channel-manager.js';
+import { defaultEngines } from '../src/default-engines.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -142,5 +143,87 @@ t.test('bulk data: each SCTP packet fills one DTLS record of a 1200-byte datagra
   t.ok(max <= 1200 && max > 1200 - 4, `largest datagram ${max} bytes: within the 1200-byte DTLS MTU and filling it`);
   const full = sizes.filter((n) => n === max).length;
   t.ok(full >= Math.floor((100 * 1024) / 1163) - 1, `${full} of ${sizes.length} datagrams full`);
+  t.end();
+});
+
+t.test('a STUN-only datagram (consent check) leaves DTLS and SCTP untouched; data still flows and their timers still fire', (t) => {
+  // b is an ICE-lite answerer, as an RtcEndpoint peer; every call into its DTLS and SCTP engines is
+  // watched. A STUN datagram may reach them only when it is the first input after theirs (their
+  // event queues are polled once more after they sent: SCTP may queue events while sending).
+  const counts = { stunIn: 0, stunUntouched: 0, violations: 0, sctpTimeouts: 0 };
+  let lastInput: 'stun' | 'other' = 'other';
+  let upperHadInput = false; // since the last STUN datagram
+  let allowed = false; // the current STUN datagram may poll the engines (once more after their input)
+  let touched = false;
+  const instrument = <T extends object>(engine: T, onTimeout?: () => void): T => {
+    for (const name of ['pollTransmit', 'pollEvent', 'nextDeadline', 'handleTimeout', 'handleDatagram', 'handlePacket', 'send'] as const) {
+      const f = (engine as Record<string, unknown>)[name];
+      if (typeof f !== 'function') continue;
+      (engine as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        if (lastInput === 'stun') {
+          touched = true;
+          if (!allowed) counts.violations++;
+        }
+        if (name === 'handleTimeout') {
+          upperHadInput = true;
+          onTimeout?.();
+        }
+        return (f as (...a: unknown[]) => unknown).apply(engine, args);
+      };
+    }
+    return engine;
+  };
+  const input = (kind: 'stun' | 'other') => {
+    if (lastInput === 'stun' && !touched) counts.stunUntouched++;
+    lastInput = kind;
+    touched = false;
+    if (kind === 'stun') {
+      counts.stunIn++;
+      allowed = upperHadInput;
+      upperHadInput = false;
+    } else {
+      upperHadInput = true;
+    }
+  };
+  const base = defaultEngines();
+  const engines = {
+    ...base,
+    createDtlsEndpoint: (s: Parameters<typeof base.createDtlsEndpoint>[0], now: number) => instrument(base.createDtlsEndpoint(s, now)),
+    createSctpAssociation: (s: Parameters<typeof base.createSctpAssociation>[0], now: number) => instrument(base.createSctpAssociation(s, now), () => counts.sctpTimeouts++),
+  };
+  const sim = new Sim();
+  const a = sim.add('10.0.0.1', 1000, {}, 21);
+  const b = sim.add('10.0.0.2', 2000, { iceLite: true, answerSetup: 'passive', engines }, 22);
+  const handlePacket = b.core.handlePacket.bind(b.core);
+  b.core.handlePacket = (bytes, from, to, now) => {
+    input(bytes[0] <= 3 ? 'stun' : 'other');
+    handlePacket(bytes, from, to, now);
+  };
+  const handleTimeout = b.core.handleTimeout.bind(b.core);
+  b.core.handleTimeout = (now) => {
+    // the core asks each engine whether it is due: not a STUN datagram's doing
+    if (lastInput === 'stun' && !touched) counts.stunUntouched++;
+    lastInput = 'other';
+    handleTimeout(now);
+  };
+  const ch = a.core.createDataChannel({ label: 'idle' }, sim.now);
+  negotiate(sim, a, b);
+  t.ok(sim.run(() => ofType(b, 'open').length === 1), 'open');
+  const before = { ...counts };
+  // idle for 65 s: consent checks (RFC 7675, every 4-6 s) and both ends' SCTP HEARTBEATs (30 s)
+  sim.run(() => false, 65_000);
+  const stun = counts.stunIn - before.stunIn;
+  const untouched = counts.stunUntouched - before.stunUntouched;
+  t.ok(stun >= 10, `consent checks reached the ICE-lite end (${stun})`);
+  t.equal(counts.violations - before.violations, 0, 'a STUN datagram reached DTLS / SCTP only right after their own input');
+  t.ok(untouched >= stun / 2, `most STUN datagrams left DTLS and SCTP untouched (${untouched} of ${stun})`);
+  t.ok(counts.sctpTimeouts - before.sctpTimeouts >= 2, `SCTP timers still fire (HEARTBEAT, ${counts.sctpTimeouts - before.sctpTimeouts} timeouts)`);
+  t.equal(a.core.connectionState, 'connected');
+  t.equal(b.core.connectionState, 'connected');
+  a.core.sendOnChannel(ch, enc.encode('ping'), false, sim.now);
+  t.ok(sim.run(() => ofType(b, 'message').length === 1), 'data a → b after the idle period');
+  const remote = (ofType(b, 'datachannel')[0] as { channel: ManagedChannel }).channel;
+  b.core.sendOnChannel(remote, enc.encode('pong'), false, sim.now);
+  t.ok(sim.run(() => ofType(a, 'message').length === 1), 'data b → a after the idle period');
   t.end();
 });
