@@ -77,8 +77,15 @@ async function tsrtcSubject(name: string, tsrtc: Record<string, unknown> | undef
 
 export const SUBJECTS: Record<string, () => Promise<Subject | undefined>> = {
   tsrtc: () => tsrtcSubject('tsrtc', undefined),
-  /** Probe, not a default subject: SCTP packets of `TSRTC_MTU` bytes (default 1200) and RFC 9653 zero checksum. */
-  'tsrtc-probe': () => tsrtcSubject('tsrtc-probe', { engines: { sctp: { mtu: Number(process.env.TSRTC_MTU ?? 1200), zeroChecksum: process.env.TSRTC_ZC === '1' } } }),
+  /**
+   * Probe, not a default subject: SCTP packets of exactly `TSRTC_MTU` bytes (default 1200; no path-MTU
+   * discovery) and RFC 9653 zero checksum when `TSRTC_ZC=1`. With the defaults this is what tsrtc does
+   * toward a browser or another stack (1200-byte datagrams, CRC32c), measured between two tsrtc peers.
+   */
+  'tsrtc-probe': () => {
+    const mtu = Number(process.env.TSRTC_MTU ?? 1200);
+    return tsrtcSubject('tsrtc-probe', { engines: { sctp: { mtu, maxMtu: mtu, zeroChecksum: process.env.TSRTC_ZC === '1' } } });
+  },
   async 'node-datachannel'() {
     const mod = (await import('node-datachannel/polyfill')) as unknown as { RTCPeerConnection: new (cfg?: unknown) => PeerConnection };
     const ndc = (await import('node-datachannel')) as unknown as { cleanup?: () => void; default?: { cleanup?: () => void } };
