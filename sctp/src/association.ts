@@ -12,8 +12,8 @@ import { Ppid } from './ppid.js';
 import { resolveSettings, type ResolvedSctpSettings, type SctpSettings } from './settings.js';
 import { unwrap32, wrap32 } from './serial.js';
 import { signCookie, verifyCookie, type CookieContents } from './cookie.js';
-import { u16, u32, put16, put32 } from './packet/bytes.js';
-import { CauseCode, ChunkType, COMMON_HEADER_SIZE, DATA_CHUNK_HEADER_SIZE, ParamType, ReconfigResult, ZERO_CHECKSUM_METHOD_DTLS } from './packet/constants.js';
+import { u16, u32, put32 } from './packet/bytes.js';
+import { CauseCode, ChunkType, COMMON_HEADER_SIZE, DATA_CHUNK_HEADER_SIZE, ReconfigResult, ZERO_CHECKSUM_METHOD_DTLS } from './packet/constants.js';
 import { sctpChecksum } from './packet/crc32c.js';
 import { PacketReader } from './packet/packet.js';
 import { PacketWriter } from './packet/writer.js';
@@ -1072,9 +1072,7 @@ export class SctpAssociation {
       this.heartbeatOutstanding = undefined;
       if (this.countError()) return;
     }
-    const info = new Uint8Array(12);
-    new DataView(info.buffer).setFloat64(0, this.now);
-    this.settings.random(info.subarray(8));
+    const info = this.heartbeatInfo(12);
     this.heartbeatOutstanding = info;
     this.control.push(encodeHeartbeat(false, info));
     this.heartbeatAt = this.now + this.settings.heartbeatInterval + this.rto.rto;
@@ -1471,25 +1469,27 @@ export class SctpAssociation {
    */
   private composeProbe(size: number): Uint8Array {
     const w = this.writer;
-    const info = new Uint8Array(PROBE_INFO_SIZE);
-    new DataView(info.buffer).setFloat64(0, this.now);
-    this.settings.random(info.subarray(8, 12));
+    const info = this.heartbeatInfo(PROBE_INFO_SIZE);
     put32(info, 12, size);
     this.probeInfo = info;
     this.pl.probeSent(this.now);
     w.reserve(size);
     w.begin(this.settings.localPort, this.settings.remotePort, this.peerTag);
     w.stretch(size - COMMON_HEADER_SIZE);
-    let o = w.beginChunk(ChunkType.HEARTBEAT, 0, PROBE_HEARTBEAT_SIZE - 4);
-    put16(w.buf, o, ParamType.HEARTBEAT_INFO);
-    put16(w.buf, o + 2, 4 + PROBE_INFO_SIZE);
-    w.buf.set(info, o + 4);
-    w.endChunk(o + 4 + PROBE_INFO_SIZE);
+    w.appendChunk(encodeHeartbeat(false, info));
     const pad = size - COMMON_HEADER_SIZE - PROBE_HEARTBEAT_SIZE - 4;
-    o = w.beginChunk(ChunkType.PAD, 0, pad);
+    const o = w.beginChunk(ChunkType.PAD, 0, pad);
     w.buf.fill(0, o, o + pad);
     w.endChunk(o + pad);
     return w.finish(!this.sendZeroChecksum);
+  }
+
+  /** Heartbeat Info of `length` bytes (RFC 9260 §8.3): the send time (f64) for the RTT, then a 4-byte nonce. */
+  private heartbeatInfo(length: number): Uint8Array {
+    const info = new Uint8Array(length);
+    new DataView(info.buffer).setFloat64(0, this.now);
+    this.settings.random(info.subarray(8, 12));
+    return info;
   }
 
   /** The packet size and the congestion control's MTU follow the PLPMTU (RFC 9260 §7.2: cwnd in bytes). */
