@@ -25,6 +25,7 @@ import {
 } from './candidate.js';
 import { Checklist } from './checklist.js';
 import { ConsentFreshness } from './consent.js';
+import { earlier } from './deadline.js';
 import { IceError } from './errors.js';
 import { writeBindingIndication, writeCheckError, writeCheckRequest, writeCheckSuccess } from './messages.js';
 import type { CandidatePair } from './pair.js';
@@ -72,11 +73,6 @@ interface CheckContext {
 }
 
 const NO_BYTES = new Uint8Array(0);
-
-/** The earlier of two optional deadlines. */
-function earlier(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || (b !== undefined && b < a) ? b : a;
-}
 
 /** RFC 8445 §7.3.1.1 role conflict. */
 const ROLE_CONFLICT = 487;

@@ -21,6 +21,7 @@ import { StreamDeframer, padForStream } from './stream-framing.js';
 import type { Transmit, TransmitQueue } from './queue.js';
 import type { TurnServer } from './settings.js';
 import { TransactionTable, type RetransmitPolicy, type Transaction } from './transactions.js';
+import { earlier } from './deadline.js';
 
 export type { Transmit };
 
@@ -270,13 +271,10 @@ export class TurnClient {
 
   nextDeadline(): number | undefined {
     let d = this.txs.nextDeadline();
-    const consider = (t: number | undefined): void => {
-      if (t !== undefined && t !== Infinity && (d === undefined || t < d)) d = t;
-    };
     if (this.state === 'allocated') {
-      consider(this.refreshAt);
-      for (const p of this.permissions.values()) consider(p.refreshAt);
-      for (const c of this.channels.values()) consider(c.refreshAt);
+      d = earlier(d, this.refreshAt);
+      for (const p of this.permissions.values()) d = earlier(d, p.refreshAt);
+      for (const c of this.channels.values()) d = earlier(d, c.refreshAt);
     }
     return d;
   }
