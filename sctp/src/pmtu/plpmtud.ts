@@ -81,7 +81,7 @@ export class Plpmtud {
   /** Starts the search (RFC 8899 §5.2: DISABLED → BASE): the base size is confirmed first. */
   start(now: number): void {
     if (this._state !== 'disabled' || !this.enabled) return;
-    this.enterBase(now);
+    this.enterBase();
   }
 
   /** The size of a probe to send now, or undefined. The caller then calls probeSent(). */
@@ -149,7 +149,7 @@ export class Plpmtud {
       return;
     }
     // PMTU_RAISE_TIMER (RFC 8899 §5.2): search again for a larger PMTU
-    if (this._state === 'error') this.enterBase(now);
+    if (this._state === 'error') this.enterBase();
     else if (this._state === 'search-complete') {
       this._state = 'searching';
       this.high = this.max + 1;
@@ -172,12 +172,11 @@ export class Plpmtud {
     this.inFlight = false;
     this.probe = undefined;
     this.probeCount = 0;
-    this.enterBase(now, this.high);
+    this.enterBase(this.high);
     this.resume = align4(old);
   }
 
-  private enterBase(now: number, high = this.max + 1): void {
-    void now;
+  private enterBase(high = this.max + 1): void {
     this._state = 'base';
     this.low = this.base;
     this.high = high;
